@@ -1,0 +1,63 @@
+"""Context around a pattern match: negation, prohibition and warning quotation.
+
+"職員がお金を要求することは一切ありません" names a tactic only to deny it; "「マイナンバーが漏れている」
+などという電話は詐欺です" quotes a scam line to warn about it. Neither is the tactic itself. A
+match followed, within its clause, by such a negation or warning is not evidence.
+
+>>> negated("お金を要求することは一切ありません", 0, 5)
+True
+>>> negated("お金を要求します", 0, 5)
+False
+>>> negated("金を隠し財産にしませんか", 0, 6)
+False
+>>> negated("「あなたの番号が漏れている」などという電話は詐欺です", 1, 12)
+True
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["negated", "quoted_spans"]
+
+_CLAUSE = r"[^。!?\n]"
+
+_NEGATION = re.compile(
+    _CLAUSE
+    + r"{0,10}?(?:"
+    r"(?:こと|事)(?:は|も|が|など)?(?:一切|絶対に?|決して|まず|けっして)?(?:あり(?:ません|えません|得ません)|ございません|ない(?!か)|なく|しません|いたしません)"
+    r"|(?:は|も)(?:いけ|なり)ません"
+    r"|てはいけない|ちゃだめ|ちゃダメ|てはダメ"
+    r"|(?<!し)ないで|ないよう|ぬよう|ないこと|ないでください"
+    r"|(?:し|いたし|致し|求め|要求し|聞き|伺い|お願いし|尋ね|お尋ねし|連絡し|訪問し|請求し|送り|送信し|行い|おこない)ません(?!か|と|でしょうか)"
+    r"|あり(?:えません|得ません)"
+    r")"
+)
+
+_WARNING = re.compile(
+    r"[^。\n]{0,40}?(?:"
+    r"(?:は|も)(?:全て|すべて|全部|典型的な)?(?:詐欺|サギ|さぎ)(?:です|の|だ|と|に)"
+    r"|(?:詐欺|サギ|さぎ)(?:です|の(?:手口|可能性|電話|メール|典型))"
+    r"|(?:など|等)?(?:という|といった|との)(?:不審な|うその|嘘の|偽の|ニセの)"
+    r"|にご?注意(?:ください|下さい|を)"
+    r"|に(?:は)?(?:絶対に|決して)?(?:応じ|答え|回答し|返信し)ないで"
+    r"|に(?:だ|騙)まされないで"
+    r")"
+)
+
+
+def negated(text: str, start: int, end: int) -> bool:
+    """Whether the match ``text[start:end]`` is denied or quoted as a warning in its clause."""
+    return bool(_NEGATION.match(text, end) or _WARNING.match(text, end))
+
+
+_QUOTE = re.compile(r"[「『\"]([^「」『』\"\n]{1,400})[」』\"]")
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Spans ``[start, end)`` of text inside Japanese quotes 「」『』 (bounded length).
+
+    >>> quoted_spans("彼は「マイナンバーを教えて」と言った")
+    [(3, 13)]
+    """
+    return [(m.start(1), m.end(1)) for m in _QUOTE.finditer(text)]

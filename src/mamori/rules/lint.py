@@ -1,0 +1,176 @@
+"""The linear-time lint: every shipped pattern must run in time linear in the input.
+
+Python's ``re`` backtracks, so a pattern is accepted only if the work at each start position
+is bounded by a constant that does not depend on the input:
+
+- no unbounded repetition (``*``, ``+``, ``{n,}``): every repeat has an explicit maximum of at
+  most :data:`MAX_REPEAT`;
+- a repeat of more than one is over a single character (``.{0,20}``, ``[^。]{0,30}``), never
+  over a group, so no choice can be nested in a repeat;
+- no nested repeats, no back-references, no conditional groups;
+- lookarounds hold only bounded, repeat-free content;
+- the product of all repeat bounds is at most :data:`MAX_BACKTRACK`.
+
+With these rules a match attempt costs at most ``MAX_BACKTRACK × len(pattern)`` steps, so a
+search over n characters is O(n). ``tests/test_rules_lint.py`` shows it on adversarial input.
+
+>>> check_linear("{0}.{{0,10}}教えて".format("番号"))
+>>> check_linear("(?:ab)+")
+Traceback (most recent call last):
+...
+mamori.errors.UnsafePatternError: unbounded repetition ('*', '+' or '{n,}') in pattern '(?:ab)+'; give an explicit maximum such as {0,20}
+"""
+
+from __future__ import annotations
+
+import re
+from re import _constants as c  # type: ignore[attr-defined]
+from re import _parser as sre_parse  # type: ignore[attr-defined]
+from typing import Any
+
+from mamori.errors import UnsafePatternError
+
+__all__ = ["MAX_BACKTRACK", "MAX_REPEAT", "check_linear", "required_literals"]
+
+MAX_REPEAT = 60
+MAX_BACKTRACK = 5000
+_SINGLE = {c.LITERAL, c.NOT_LITERAL, c.IN, c.ANY, c.CATEGORY}
+_REPEATS = {c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", c.MAX_REPEAT)}
+
+
+def _fail(pattern: str, why: str) -> UnsafePatternError:
+    shown = pattern if len(pattern) <= 80 else pattern[:77] + "..."
+    hint = "; give an explicit maximum such as {0,20}" if why.startswith("unbounded") else ""
+    return UnsafePatternError(f"{why} in pattern {shown!r}{hint}")
+
+
+def _walk(items: Any, pattern: str, in_repeat: bool, in_look: bool) -> int:
+    """Return the backtracking bound of ``items``; raise if unsafe."""
+    bound = 1
+    for op, av in items:
+        if op in _REPEATS:
+            lo, hi, body = av
+            if hi == c.MAXREPEAT:
+                raise _fail(pattern, "unbounded repetition ('*', '+' or '{n,}')")
+            if hi > MAX_REPEAT:
+                raise _fail(pattern, f"repeat maximum {hi} above {MAX_REPEAT}")
+            if in_repeat:
+                raise _fail(pattern, "nested repetition")
+            if in_look and hi > 1:
+                raise _fail(pattern, "repetition inside a lookaround")
+            if hi > 1 and not (len(body) == 1 and body[0][0] in _SINGLE):
+                raise _fail(pattern, "a repeat of more than one over a group; repeat single characters only")
+            _walk(body, pattern, True, in_look)
+            bound *= hi - lo + 1
+        elif op is c.SUBPATTERN:
+            bound *= _walk(av[-1], pattern, in_repeat, in_look)
+        elif op is c.BRANCH:
+            runs = [_literal_run(b) for b in av[1]]
+            if all(r is not None for r in runs):
+                # Literal alternatives: at one position only a chain of prefixes can match.
+                bound *= _prefix_chain([r for r in runs if r is not None])
+            else:
+                bound *= sum(_walk(b, pattern, in_repeat, in_look) for b in av[1])
+        elif op in (c.ASSERT, c.ASSERT_NOT):
+            _walk(av[1], pattern, in_repeat, True)
+        elif op in (c.GROUPREF, c.GROUPREF_EXISTS):
+            raise _fail(pattern, "back-reference or conditional group")
+        elif getattr(c, "ATOMIC_GROUP", None) is op:
+            bound *= _walk(av, pattern, in_repeat, in_look)
+    return bound
+
+
+def _prefix_chain(words: list[str]) -> int:
+    """Length of the longest chain of words each a prefix of the next (at least 1)."""
+    best: dict[str, int] = {}
+    for w in sorted(set(words), key=len):
+        best[w] = 1 + max((best[p] for p in best if w.startswith(p)), default=0)
+    return max(best.values(), default=1)
+
+
+def check_linear(pattern: str) -> None:
+    """Raise :class:`UnsafePatternError` unless ``pattern`` passes the linear-time lint."""
+    try:
+        parsed = sre_parse.parse(pattern)
+    except re.error as exc:
+        raise _fail(pattern, f"regular expression does not compile ({exc})") from None
+    bound = _walk(parsed.data, pattern, False, False)
+    if bound > MAX_BACKTRACK:
+        raise _fail(pattern, f"backtracking bound {bound} above {MAX_BACKTRACK}; use fewer or shorter gaps")
+
+
+def _literal_run(items: Any) -> str | None:
+    out = []
+    for op, av in items:
+        if op is c.LITERAL:
+            out.append(chr(av))
+        elif op is c.SUBPATTERN:
+            inner = _literal_run(av[-1])
+            if inner is None:
+                return None
+            out.append(inner)
+        else:
+            return None
+    return "".join(out)
+
+
+def _alternatives(op: Any, av: Any) -> set[str] | None:
+    if op is c.BRANCH:
+        alts = set()
+        for b in av[1]:
+            run = _literal_run(b)
+            if run is None:
+                sub = _required_in(b)
+                if sub is None:
+                    return None
+                alts |= sub
+            else:
+                alts.add(run)
+        return alts
+    if op is c.SUBPATTERN:
+        return _required_in(av[-1])
+    if op is c.IN and all(o is c.LITERAL for o, _ in av):
+        return {chr(v) for _, v in av}
+    return None
+
+
+def _required_in(items: Any) -> set[str] | None:
+    """The best set of literals one of which must occur for ``items`` to match."""
+    candidates: list[set[str]] = []
+    run: list[str] = []
+    for op, av in items:
+        if op is c.LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            candidates.append({"".join(run)})
+            run = []
+        alts = _alternatives(op, av)
+        if alts is not None:
+            candidates.append(alts)
+        elif op in _REPEATS and av[0] >= 1 and av[1] == 1:
+            sub = _required_in(av[2])
+            if sub is not None:
+                candidates.append(sub)
+    if run:
+        candidates.append({"".join(run)})
+    candidates = [s for s in candidates if s and all(s)]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda s: (min(len(x) for x in s), -len(s)))
+
+
+def required_literals(pattern: str) -> frozenset[str] | None:
+    """Literals one of which must occur in any text ``pattern`` matches, or None.
+
+    Used as a prefilter: a pattern runs only when one of its literals is in the text.
+
+    >>> sorted(required_literals("(?:市役所|警察)の者.{0,5}です"))
+    ['の者']
+    >>> required_literals(".{0,3}") is None
+    True
+    """
+    found = _required_in(sre_parse.parse(pattern).data)
+    if found is None or min(len(x) for x in found) < 2:
+        return None
+    return frozenset(found)
