@@ -121,8 +121,8 @@ class Analyzer:
             if spans:
                 fired[rule.id] = spans
         ctx: CheckContext | None = None
-        for rule in rules.rules:
-            if rule.check is None or (rule.channels and channel not in rule.channels):
+        for rule in rules.check_rules:
+            if rule.channels and channel not in rule.channels:
                 continue
             ctx = ctx or CheckContext(message, doc)
             hits: list[CheckHit] = check_function(rule.check)(ctx)
@@ -138,7 +138,7 @@ class Analyzer:
         signals.sort(key=lambda s: (-s.weight, _TACTIC_ORDER[s.tactic], s.rule_id))
 
         score, per_tactic = tally(
-            ((s.tactic, s.weight, s.rule_id in rules.by_id and bool(rules.by_id[s.rule_id].all_of)) for s in signals),
+            ((s.tactic, s.weight, s.rule_id in rules.composite_ids) for s in signals),
             rules.thresholds,
         )
         verdict = verdict_for(score, rules.thresholds)
@@ -196,7 +196,7 @@ class Analyzer:
     def _composites(self, fired: dict[str, list[tuple[int, int]]]) -> None:
         rules = self.rules
         # Composites may build on each other; evaluate in pack order, twice for chains.
-        composites = [r for r in rules.rules if r.all_of]
+        composites = rules.composite_rules
         for _ in range(2):
             for rule in composites:
                 if rule.id in fired:
@@ -271,10 +271,12 @@ class Analyzer:
     def _first_violation_turn(message: Message, signals: list[Signal]) -> int | None:
         if not message.turns:
             return None
-        starts = [sp.start for s in signals if s.caution_point for sp in s.spans]
-        if not starts:
+        # A caution point is violated once all its parts have been said: the latest of the
+        # composite's evidence spans; the first such moment over all caution points.
+        points = [max(sp.start for sp in s.spans) for s in signals if s.caution_point and s.spans]
+        if not points:
             return None
-        seg = message.segment_at(min(starts))
+        seg = message.segment_at(min(points))
         if seg is None or not seg.label.startswith("turn "):
             return None
         return int(seg.label.split()[1])

@@ -32,18 +32,21 @@ from dataclasses import dataclass
 
 __all__ = ["Document", "OffsetMap", "Variants", "normalize"]
 
-# Stage 1: one-to-one character mapping.
-_WIDTH: dict[int, str] = {c: chr(c - 0xFEE0).lower() for c in range(0xFF01, 0xFF5F)}
-_WIDTH.update({ord(c): c.lower() for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"})
-_WIDTH[0x3000] = " "
-_WIDTH[0x00A0] = " "
+# Stage 1: characters. NFKC does most of the work (full-width ASCII, half-width katakana,
+# ideographic space, circled numbers ...); a few more one-to-one mappings follow it.
+_EXTRA: dict[int, str] = {ord(c): c.lower() for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
 for _dash in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2500\u2501":
-    _WIDTH[ord(_dash)] = "-"
-_WIDTH[ord("\u301c")] = "~"  # wave dash 〜
-_WIDTH[ord("\u2019")] = "'"
-_WIDTH[ord("\u201d")] = '"'
-_WIDTH[ord("\u201c")] = '"'
-_TRANSLATE = str.maketrans(_WIDTH)
+    _EXTRA[ord(_dash)] = "-"
+_EXTRA[ord("\u301c")] = "~"  # wave dash 〜
+_EXTRA[ord("\u2019")] = "'"
+_EXTRA[ord("\u201d")] = '"'
+_EXTRA[ord("\u201c")] = '"'
+_EXTRA[0x3000] = " "
+_EXTRA[0x00A0] = " "
+_EXTRA_TABLE = str.maketrans(_EXTRA)
+_EXTRA_RE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_EXTRA)) + "]+")
+# Full-width ASCII and the ideographic space, for the slow path (before per-chunk NFKC).
+_WIDTH_TABLE = str.maketrans({**{c: chr(c - 0xFEE0).lower() for c in range(0xFF01, 0xFF5F)}, **_EXTRA})
 
 # Characters removed outright: controls (but tab and newline), zero-width and bidi marks,
 # soft hyphen, BOM, variation selectors.
@@ -53,20 +56,43 @@ _REMOVE_CLASS = (
 )
 _REMOVE_RE = re.compile(f"[{_REMOVE_CLASS}]+")
 _COMBINING_EXTRA = "\uff9e\uff9f\u3099\u309a"
+_ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
 
 # Stage 2: spacing tricks.
-_JP = "\u3041-\u3096\u30a1-\u30fa\u30fc\u30fd\u30fe\u4e00-\u9fff\u3005\u3006\u3007\u3001\u3002\u300c\u300d"
-_SPACING_RE = re.compile(
-    rf"(?<=[{_JP}])(?:[ \t]+|[ \t]*\r?\n[ \t]*)(?=[{_JP}])"  # blank between Japanese characters
-    r"|(?<=[\u30a1-\u30fa])[-~\uff5e](?=[\u30a1-\u30fa]|$|[^\u30a1-\u30fa])"  # dash in katakana
-    r"|(?<![a-z])[a-z](?: [a-z]){2,7}(?![a-z])"  # spaced Latin letters: a t m
+_JP_CHARS = (
+    "\u3041-\u3096\u30a1-\u30fa\u30fc\u30fd\u30fe\u4e00-\u9fff\u3005\u3006\u3007\u3001\u3002\u300c\u300d"
 )
-_NEEDS_SPACING_CHECK = re.compile(r"[ \t\n]|(?<=[\u30a1-\u30fa])[-~\uff5e]")
+_JP = re.compile(f"[{_JP_CHARS}]")
+_LATIN = re.compile("[a-z0-9]")
+_BLANK_RE = re.compile(r"[ \t\r\n]{1,64}")
+_KATA = re.compile("[\u30a1-\u30fa]")
+_DASH_RE = re.compile("[-~\uff5e]")
+_SPACED_LATIN_RE = re.compile(r"(?<![a-z])[a-z](?: [a-z]){2,7}(?![a-z])")
+_SPACED_LATIN_HINT = re.compile(r"[a-z] [a-z] [a-z]")
+
+
+@functools.cache
+def _unaligned_re() -> re.Pattern[str]:
+    """Characters of the Basic Multilingual Plane that NFKC does not map to exactly one
+    character on their own, or that may compose with a neighbour (combining marks, Hangul
+    jamo, half-width voiced marks). Built once, on first need (about 50 ms)."""
+    chars: list[str] = []
+    for cp in range(0x00A0, 0x10000):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        ch = chr(cp)
+        norm = unicodedata.normalize("NFKC", ch)
+        if len(norm) != 1 or unicodedata.category(ch)[0] == "M" or unicodedata.category(norm)[0] == "M":
+            chars.append(ch)
+        elif 0x1100 <= cp <= 0x11FF or 0x3130 <= cp <= 0x318F or 0xA960 <= cp <= 0xA97F or 0xD7B0 <= cp <= 0xD7FF:
+            chars.append(ch)
+    chars.extend(_COMBINING_EXTRA)
+    return re.compile("[" + re.escape("".join(sorted(set(chars)))) + "]")
 
 
 @functools.cache
 def _nfkc_chunk_re() -> re.Pattern[str]:
-    """Chunks that NFKC would change: built once, on first need (about 50 ms)."""
+    """Chunks that NFKC would change, for the slow path."""
     changing: list[str] = []
     combining: list[str] = []
     for cp in range(0x00A0, 0x10000):
@@ -81,6 +107,38 @@ def _nfkc_chunk_re() -> re.Pattern[str]:
     comb = re.escape("".join(sorted(set(combining))))
     chg = re.escape("".join(changing))
     return re.compile(f"[{chg}][{comb}]*|.[{comb}]+", re.S)
+
+
+def _aligned(text: str) -> bool:
+    """Whether NFKC maps ``text`` character by character (so offsets stay the same)."""
+    if _unaligned_re().search(text):
+        return False
+    for m in _ASTRAL_RE.finditer(text):
+        ch = m.group()
+        norm = unicodedata.normalize("NFKC", ch)
+        if len(norm) != 1 or unicodedata.category(ch)[0] == "M":
+            return False
+    return True
+
+
+def _extra(m: re.Match[str]) -> str:
+    return m.group().translate(_EXTRA_TABLE)
+
+
+def _stage_characters(text: str) -> tuple[str, list[tuple[int, int, str]]]:
+    """Stage 1: return the one-to-one mapped text and the edits that change lengths."""
+    if text.isascii():
+        mapped = text.lower()
+    elif _aligned(text):
+        mapped = unicodedata.normalize("NFKC", text)
+        if _EXTRA_RE.search(mapped):
+            mapped = _EXTRA_RE.sub(_extra, mapped)
+    else:
+        mapped = text.translate(_WIDTH_TABLE)
+        edits = _char_edits(mapped)
+        return mapped, edits
+    removals = [(m.start(), m.end(), "") for m in _REMOVE_RE.finditer(mapped)] if _REMOVE_RE.search(mapped) else []
+    return mapped, removals
 
 
 class OffsetMap:
@@ -189,10 +247,11 @@ _NO_VARIANTS = Variants({})
 
 
 def _char_edits(text: str) -> list[tuple[int, int, str]]:
+    """Slow path of stage 1: NFKC chunk by chunk, where it changes lengths or composes."""
     edits: list[tuple[int, int, str]] = []
     if not unicodedata.is_normalized("NFKC", text):
         for m in _nfkc_chunk_re().finditer(text):
-            norm = unicodedata.normalize("NFKC", m.group()).translate(_TRANSLATE)
+            norm = unicodedata.normalize("NFKC", m.group()).translate(_EXTRA_TABLE)
             norm = _REMOVE_RE.sub("", norm)
             if norm != m.group():
                 edits.append((m.start(), m.end(), norm))
@@ -213,18 +272,38 @@ def _merge(a: list[tuple[int, int, str]], b: list[tuple[int, int, str]]) -> list
     return out
 
 
+def _joinable(before: str, after: str) -> bool:
+    """Whether a blank between these two characters is a spacing trick, not a word break."""
+    if _JP.match(before):
+        return bool(_JP.match(after) or _LATIN.match(after))
+    return bool(_LATIN.match(before) and _JP.match(after))
+
+
 def _spacing_edits(text: str) -> list[tuple[int, int, str]]:
-    if not _NEEDS_SPACING_CHECK.search(text):
-        return []
+    """Stage 2: blanks between Japanese characters, dashes in katakana, spaced Latin letters."""
     edits: list[tuple[int, int, str]] = []
-    for m in _SPACING_RE.finditer(text):
-        g = m.group()
-        if g[0] in "-~\uff5e":
-            edits.append((m.start(), m.end(), "ー"))
-        elif g[0].isascii() and g[0].isalpha():
-            edits.append((m.start(), m.end(), g.replace(" ", "")))
-        else:
-            edits.append((m.start(), m.end(), ""))
+    n = len(text)
+    for m in _BLANK_RE.finditer(text):
+        start, end = m.span()
+        if start == 0 or end >= n:
+            continue
+        blank = m.group()
+        if blank.count("\n") > 1:
+            continue  # a paragraph break stays
+        if "\n" in blank and not (_JP.match(text[start - 1]) and _JP.match(text[end])):
+            continue
+        if _joinable(text[start - 1], text[end]):
+            edits.append((start, end, ""))
+    if _DASH_RE.search(text):
+        for m in _DASH_RE.finditer(text):
+            start = m.start()
+            if start and _KATA.match(text[start - 1]):
+                edits.append((start, start + 1, "ー"))
+    if _SPACED_LATIN_HINT.search(text):
+        for m in _SPACED_LATIN_RE.finditer(text):
+            edits.append((m.start(), m.end(), m.group().replace(" ", "")))
+    if len(edits) > 1:
+        edits = _merge(edits, [])
     return edits
 
 
@@ -243,8 +322,11 @@ class Document:
     def build(cls, original: str, variants: Variants | None = None) -> Document:
         """Normalise ``original`` in the three stages described in the module docstring."""
         maps: list[OffsetMap] = []
-        text = original.translate(_TRANSLATE)
-        for stage in (_char_edits, _spacing_edits, (variants or _NO_VARIANTS).edits):
+        text, edits = _stage_characters(original)
+        if edits:
+            maps.append(OffsetMap(edits, len(text)))
+            text = _apply(text, edits)
+        for stage in (_spacing_edits, (variants or _NO_VARIANTS).edits):
             edits = stage(text)
             if edits:
                 maps.append(OffsetMap(edits, len(text)))

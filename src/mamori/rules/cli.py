@@ -23,12 +23,17 @@ def list_rules(tactic: str | None) -> None:
     from rich.table import Table
 
     rs = default_ruleset()
+    chosen = [r for r in rs.rules if not tactic or r.tactic == tactic]
+    if not sys.stdout.isatty():
+        # Piped: one tab-separated line per rule, easy to grep and cut.
+        click.echo("id\ttactic\tweight\tkind\tcaution_point\tdescription")
+        for r in chosen:
+            click.echo(f"{r.id}\t{r.tactic}\t{r.weight}\t{r.kind}\t{r.caution_point or ''}\t{r.description}")
+        return
     table = Table(title=f"rules {rs.version}")
     for col in ("id", "tactic", "weight", "kind", "CP", "description"):
         table.add_column(col, overflow="fold")
-    for r in rs.rules:
-        if tactic and r.tactic != tactic:
-            continue
+    for r in chosen:
         table.add_row(r.id, r.tactic, str(r.weight), r.kind, r.caution_point or "", r.description)
     Console(highlight=False).print(table)
 

@@ -47,6 +47,20 @@ class RuleSet:
     def by_id(self) -> dict[str, Rule]:
         return {r.id: r for r in self.rules}
 
+    @functools.cached_property
+    def check_rules(self) -> tuple[Rule, ...]:
+        """Rules backed by a code check, in pack order."""
+        return tuple(r for r in self.rules if r.check)
+
+    @functools.cached_property
+    def composite_rules(self) -> tuple[Rule, ...]:
+        """Composite (all_of) rules, in pack order."""
+        return tuple(r for r in self.rules if r.all_of)
+
+    @functools.cached_property
+    def composite_ids(self) -> frozenset[str]:
+        return frozenset(r.id for r in self.rules if r.all_of)
+
     def candidates(self, text: str) -> list[tuple[int, int]]:
         """``(rule index, pattern index)`` pairs whose prefilter literals occur in ``text``."""
         found: set[int] = set(self._always)
