@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
-from conftest import assert_clean_failure, run_cli
 from stdnum.jp import in_
+
+from conftest import assert_clean_failure, run_cli
 
 SCAM = "警察の者です。あなたのマイナンバーが悪用されています。キャッシュカードを預かりに伺います。"
 

@@ -4,6 +4,14 @@
 などという電話は詐欺です" quotes a scam line to warn about it. Neither is the tactic itself. A
 match followed, within its clause, by such a negation or warning is not evidence.
 
+Three windows are used after the match:
+
+- a short one (10 characters) for plain negations ("教えないでください", "手数料は無料です");
+- a longer one (45 characters) for the official denial "〜たり、〜たりすることは一切ありません"
+  and for protective prohibitions ("絶対に払わないでください"), which close long enumerations;
+- a warning one (40 characters) for quotations and reports of scams ("という電話は詐欺です",
+  "〜を聞き出す電話が相次いでいます").
+
 >>> negated("お金を要求することは一切ありません", 0, 5)
 True
 >>> negated("お金を要求します", 0, 5)
@@ -11,6 +19,16 @@ False
 >>> negated("金を隠し財産にしませんか", 0, 6)
 False
 >>> negated("「あなたの番号が漏れている」などという電話は詐欺です", 1, 12)
+True
+>>> negated("暗証番号をお尋ねしたり、ご自宅にカードを受け取りに伺ったりすることはありません", 0, 8)
+True
+>>> negated("更新手数料は無料です", 0, 6)
+True
+>>> negated("暗証番号を聞き出す電話が相次いでいます", 0, 6)
+True
+>>> negated("暗証番号を教えてください。誰にも言わないでください", 0, 8)
+False
+>>> negated("マイナポイントの申込や付与は行っていません", 0, 12)
 True
 """
 
@@ -25,30 +43,45 @@ _CLAUSE = r"[^。!?\n]"
 _NEGATION = re.compile(
     _CLAUSE
     + r"{0,10}?(?:"
-    r"(?:こと|事)(?:は|も|が|など)?(?:一切|絶対に?|決して|まず|けっして)?(?:あり(?:ません|えません|得ません)|ございません|ない(?!か)|なく|しません|いたしません)"
+    r"(?:こと|事)(?:は|も|が|など)?(?:一切|絶対に?|決して|まず|けっして)?(?:あり(?:ません|えません|得ません)(?!か)|ございません|ない(?!か)|なく|しません|いたしません)"
     r"|(?:は|も)(?:いけ|なり)ません"
     r"|てはいけない|ちゃだめ|ちゃダメ|てはダメ"
     r"|(?<!し)ないで|ないよう|ぬよう|ないこと|ないでください"
     r"|(?:し|いたし|致し|求め|要求し|聞き|伺い|お願いし|尋ね|お尋ねし|連絡し|訪問し|請求し|送り|送信し|行い|おこない)ません(?!か|と|でしょうか)"
+    r"|(?:行って|おこなって|実施して|受け付けて|受付して|して)(?:い|おり)ません(?!か)"
+    r"|(?:は|も)(?:すでに|既に)?終了(?:しました|しています|いたしました|しております)"
+    r"|(?:は|も)?(?:一切)?(?:無料(?!で[^す])|不要|かかりません|いただきません|いりません|必要ありません|頂きません)"
+    r"|(?:お|ご)?(?:やめ|控え|止め)(?:て)?(?:ください|下さい)"
     r"|あり(?:えません|得ません)"
+    r")"
+)
+
+# Official denials close enumerations ("暗証番号を聞いたり、手数料を求めたりすることはありません")
+# and protective prohibitions ("絶対に払わないでください") may come well after the match.
+_NEGATION_LONG = re.compile(
+    _CLAUSE
+    + r"{0,45}?(?:"
+    r"(?:こと|事|ような事|ようなこと)(?:は|も)(?:一切|絶対に?|決して|まず|けっして)?(?:あり(?:ません|えません|得ません)(?!か)|ございません|ない(?![かとでの]))"
+    r"|(?:絶対に|決して|けっして)(?:[^。!?\n]{0,6}?)(?:払わ|支払わ|応じ|振り込ま|渡さ|従わ|開か|返信し|入力し|アクセスし|クリックし|タップし)ないで"
     r")"
 )
 
 _WARNING = re.compile(
     r"[^。\n]{0,40}?(?:"
-    r"(?:は|も)(?:全て|すべて|全部|典型的な)?(?:詐欺|サギ|さぎ)(?:です|の|だ|と|に)"
+    r"(?:は|も)(?:全て|すべて|全部|典型的な)?(?:詐欺|サギ|さぎ)(?:です|の|だ|と|に|!)"
     r"|(?:詐欺|サギ|さぎ)(?:です|の(?:手口|可能性|電話|メール|典型))"
     r"|(?:など|等)?(?:という|といった|との)(?:不審な|うその|嘘の|偽の|ニセの)"
     r"|にご?注意(?:ください|下さい|を)"
     r"|に(?:は)?(?:絶対に|決して)?(?:応じ|答え|回答し|返信し)ないで"
     r"|に(?:だ|騙)まされないで"
+    r"|(?:電話|メール|sms|手口|事案|被害|詐欺|相談|ケース|事例)(?:が|も)(?:県内|市内|区内|管内|各地|全国)?(?:で)?(?:発生|相次|多発|増え|急増|続い|寄せられ)"
     r")"
 )
 
 
 def negated(text: str, start: int, end: int) -> bool:
     """Whether the match ``text[start:end]`` is denied or quoted as a warning in its clause."""
-    return bool(_NEGATION.match(text, end) or _WARNING.match(text, end))
+    return bool(_NEGATION.match(text, end) or _NEGATION_LONG.match(text, end) or _WARNING.match(text, end))
 
 
 _QUOTE = re.compile(r"[「『\"]([^「」『』\"\n]{1,400})[」』\"]")
