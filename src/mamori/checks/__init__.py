@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from mamori.document import Document
 from mamori.errors import RuleError
@@ -29,15 +30,25 @@ class CheckHit:
 
 @dataclass(frozen=True, slots=True)
 class CheckContext:
-    """What a check may read: the message (original text, headers, links) and its document."""
+    """What a check may read: the message (original text, headers, links) and its document.
+
+    ``memo`` lets checks of one analysis share work (the URLs are found once for all URL checks).
+    """
 
     message: Message
     doc: Document
+    memo: dict[str, Any] = field(default_factory=dict)
 
 
 CheckFn = Callable[[CheckContext], list[CheckHit]]
 _REGISTRY: dict[str, CheckFn] = {}
-_BUILTIN_MODULES = ("mamori.checks.pii", "mamori.checks.links", "mamori.checks.phones", "mamori.checks.mail")
+_BUILTIN_MODULES = (
+    "mamori.checks.pii",
+    "mamori.checks.links",
+    "mamori.checks.phones",
+    "mamori.checks.money",
+    "mamori.checks.mail",
+)
 _loaded = False
 
 
