@@ -26,7 +26,7 @@ def international_number(ctx: CheckContext) -> list[CheckHit]:
     return [
         CheckHit(p.start, p.end, f"{p.raw}: 海外の電話番号です。日本の役所や警察が海外の番号から連絡することはありません")
         for p in _phones(ctx)
-        if p.kind == "international" and not p.official
+        if p.kind == "international" and not p.domestic and not p.official
     ]
 
 
