@@ -195,19 +195,20 @@ class Analyzer:
 
     def _composites(self, fired: dict[str, list[tuple[int, int]]]) -> None:
         rules = self.rules
+        by_id = rules.by_id
+        by_tactic: dict[str, list[tuple[int, int]]] = {}
+        for rid, sps in fired.items():
+            rule = by_id[rid]
+            if not rule.all_of:
+                by_tactic.setdefault(rule.tactic, []).extend(sps)
         # Composites may build on each other; evaluate in pack order, twice for chains.
-        composites = rules.composite_rules
         for _ in range(2):
-            for rule in composites:
+            for rule in rules.composite_rules:
                 if rule.id in fired:
                     continue
                 groups: list[list[tuple[int, int]]] = []
                 for ref in rule.all_of:
-                    if ref in rules.by_id:
-                        group = fired.get(ref, [])
-                    else:
-                        group = [sp for rid, sps in fired.items() if rules.by_id[rid].tactic == ref
-                                 and not rules.by_id[rid].all_of for sp in sps]
+                    group = fired.get(ref) if ref in by_id else by_tactic.get(ref)
                     if not group:
                         break
                     groups.append(group)

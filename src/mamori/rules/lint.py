@@ -30,7 +30,7 @@ from typing import Any
 
 from mamori.errors import UnsafePatternError
 
-__all__ = ["MAX_BACKTRACK", "MAX_REPEAT", "check_linear", "required_literals"]
+__all__ = ["MAX_BACKTRACK", "MAX_REPEAT", "check_linear", "required_literal_sets", "required_literals"]
 
 MAX_REPEAT = 60
 MAX_BACKTRACK = 5000
@@ -134,8 +134,8 @@ def _alternatives(op: Any, av: Any) -> set[str] | None:
     return None
 
 
-def _required_in(items: Any) -> set[str] | None:
-    """The best set of literals one of which must occur for ``items`` to match."""
+def _mandatory_sets(items: Any) -> list[set[str]]:
+    """Literal sets of the mandatory elements of ``items``: each must occur for a match."""
     candidates: list[set[str]] = []
     run: list[str] = []
     for op, av in items:
@@ -154,10 +154,27 @@ def _required_in(items: Any) -> set[str] | None:
                 candidates.append(sub)
     if run:
         candidates.append({"".join(run)})
-    candidates = [s for s in candidates if s and all(s)]
+    return [s for s in candidates if s and all(s)]
+
+
+def _required_in(items: Any) -> set[str] | None:
+    """The best set of literals one of which must occur for ``items`` to match."""
+    candidates = _mandatory_sets(items)
     if not candidates:
         return None
     return max(candidates, key=lambda s: (min(len(x) for x in s), -len(s)))
+
+
+def required_literal_sets(pattern: str) -> list[frozenset[str]]:
+    """Every mandatory literal set of ``pattern`` whose words all have two characters or more.
+
+    A text can match only if, for each set, one of its words occurs in it.
+
+    >>> [sorted(s) for s in required_literal_sets("(?:市役所|警察)の者.{0,5}です")]
+    [['市役所', '警察'], ['の者'], ['です']]
+    """
+    sets = _mandatory_sets(sre_parse.parse(pattern).data)
+    return [frozenset(s) for s in sets if min(len(x) for x in s) >= 2]
 
 
 def required_literals(pattern: str) -> frozenset[str] | None:

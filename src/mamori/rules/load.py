@@ -15,7 +15,7 @@ from typing import Any
 from mamori.document import Variants
 from mamori.errors import RuleError, UnsafePatternError
 from mamori.report import CAUTION_POINTS, TACTICS
-from mamori.rules.lint import check_linear, required_literals
+from mamori.rules.lint import check_linear, required_literal_sets, required_literals
 from mamori.rules.model import Rule, Thresholds
 
 __all__ = ["RuleSet", "default_ruleset", "load_packs"]
@@ -42,6 +42,8 @@ class RuleSet:
     _automaton: Any
     _pattern_keys: tuple[tuple[int, int], ...]
     _always: frozenset[int]
+    _triggers: tuple[frozenset[int], ...]
+    _needs: tuple[tuple[frozenset[int], ...], ...]
 
     @functools.cached_property
     def by_id(self) -> dict[str, Rule]:
@@ -62,13 +64,22 @@ class RuleSet:
         return frozenset(r.id for r in self.rules if r.all_of)
 
     def candidates(self, text: str) -> list[tuple[int, int]]:
-        """``(rule index, pattern index)`` pairs whose prefilter literals occur in ``text``."""
-        found: set[int] = set(self._always)
+        """``(rule index, pattern index)`` pairs that can match ``text``.
+
+        One Aho–Corasick pass finds which literals occur. A pattern is a candidate when the
+        literal that triggers it occurs and so does one word of each of its other mandatory
+        literal sets; only candidates run their regular expression.
+        """
+        pids: set[int] = set(self._always)
         if self._automaton is not None:
-            for _end, ids in self._automaton.iter(text):
-                found.update(ids)
+            found = {lid for _end, lid in self._automaton.iter(text)}
+            triggers = self._triggers
+            for lid in found:
+                pids.update(triggers[lid])
+            needs = self._needs
+            pids = {p for p in pids if all(not req.isdisjoint(found) for req in needs[p])}
         keys = self._pattern_keys
-        return [keys[i] for i in sorted(found)]
+        return [keys[i] for i in sorted(pids)]
 
 
 def _read_toml(path: Path | Any, name: str) -> dict[str, Any]:
@@ -235,26 +246,42 @@ def load_packs(extra_dirs: Iterable[str | Path] = (), *, builtin: bool = True) -
 
     automaton = ahocorasick.Automaton()
     keys: list[tuple[int, int]] = []
-    by_literal: dict[str, set[int]] = {}
+    literal_ids: dict[str, int] = {}
+    triggers: list[set[int]] = []
+    needs: list[tuple[frozenset[int], ...]] = []
     always: set[int] = set()
+
+    def lids(words: frozenset[str]) -> frozenset[int]:
+        out = set()
+        for w in words:
+            if w not in literal_ids:
+                literal_ids[w] = len(literal_ids)
+                triggers.append(set())
+            out.add(literal_ids[w])
+        return frozenset(out)
+
     for ri, rule in enumerate(rules):
         for pi, _pat in enumerate(rule.patterns):
             pid = len(keys)
             keys.append((ri, pi))
-            lits = required_literals(_expand(rule.source_patterns[pi], terms, rule.id))
-            if lits is None:
+            expanded = _expand(rule.source_patterns[pi], terms, rule.id)
+            trigger = required_literals(expanded)
+            sets = required_literal_sets(expanded)
+            if trigger is None:
                 always.add(pid)
             else:
-                for lit in lits:
-                    by_literal.setdefault(lit, set()).add(pid)
-    for lit, pids in by_literal.items():
-        automaton.add_word(lit, frozenset(pids))
-    if by_literal:
+                for lid in lids(trigger):
+                    triggers[lid].add(pid)
+            needs.append(tuple(lids(s) for s in sets if s != trigger))
+    for word, lid in literal_ids.items():
+        automaton.add_word(word, lid)
+    if literal_ids:
         automaton.make_automaton()
     version = f"{parsed['verdicts.toml'].get('version', '0')}+{digest.hexdigest()[:10]}"
     return RuleSet(
         rules=tuple(rules), terms=terms, variants=variants, thresholds=thresholds, version=version,
-        _automaton=automaton if by_literal else None, _pattern_keys=tuple(keys), _always=frozenset(always),
+        _automaton=automaton if literal_ids else None, _pattern_keys=tuple(keys), _always=frozenset(always),
+        _triggers=tuple(frozenset(t) for t in triggers), _needs=tuple(needs),
     )
 
 
