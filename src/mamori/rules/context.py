@@ -30,6 +30,8 @@ True
 False
 >>> negated("マイナポイントの申込や付与は行っていません", 0, 12)
 True
+>>> negated("● ATMの操作をお願いすること\\n \\nは、一切ありません。", 2, 8)
+True
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ _NEGATION_LONG = re.compile(
     + r"{0,45}?(?:"
     r"(?:こと|事|ような事|ようなこと)(?:は|も)(?:一切|絶対に?|決して|まず|けっして)?(?:あり(?:ません|えません|得ません)(?!か)|ございません|ない(?![かとでの]))"
     r"|(?:絶対に|決して|けっして)(?:[^。!?\n]{0,6}?)(?:払わ|支払わ|応じ|振り込ま|渡さ|従わ|開か|返信し|入力し|アクセスし|クリックし|タップし)ないで"
+    r"|終了(?:しました|しています|いたしました|しております|済み)"
     r")"
 )
 
@@ -74,17 +77,52 @@ _WARNING = re.compile(
     r"|にご?注意(?:ください|下さい|を)"
     r"|に(?:は)?(?:絶対に|決して)?(?:応じ|答え|回答し|返信し)ないで"
     r"|に(?:だ|騙)まされないで"
-    r"|(?:電話|メール|sms|手口|事案|被害|詐欺|相談|ケース|事例)(?:が|も)(?:県内|市内|区内|管内|各地|全国)?(?:で)?(?:発生|相次|多発|増え|急増|続い|寄せられ)"
+    r"|フィッシング(?:の可能性|詐欺です|です|サイトです)|(?:詐欺|フィッシング)の(?:可能性が(?:あり|高))"
+    r"|(?:電話|メール|sms|手口|事案|事件|被害|詐欺|相談|ケース|事例)(?:が|も)(?:県内|市内|区内|管内|各地|全国)?(?:で)?(?:発生|相次|多発|増え|急増|続い|寄せられ)"
+    r"|(?:者|人|電話|メール|sms|事案|ケース|業者)が(?:いる(?:と|ようです|との|そう)|います|いるそう|あります|出ています|出回って|相次|多発|発生|増え|確認され)"
     r")"
+)
+
+# Reports and warnings that close a long quoted example ("「…」「…」などと言われ、現金をだまし取られる
+# 被害が相次いでいる", "「…」などとしてURLに誘導するメールは、フィッシングの可能性があります").
+_WARNING_FAR = re.compile(
+    r"[^。\n]{0,90}?(?:"
+    r"(?:という|といった|などの|などという|などと)(?:[^。\n]{0,30}?)(?:電話|メール|sms|連絡|話|手口)(?:は|も)(?:全て|すべて)?(?:詐欺|サギ)"
+    r"|フィッシング(?:の可能性|詐欺です)"
+    r"|(?:被害|相談|電話|事件|事案)が(?:県内|市内|区内|管内|各地|全国)?(?:で)?(?:相次|多発|急増|続発|寄せられ|発生して)"
+    r"|(?:者|人)が(?:いる|います)(?:と|との|そう|よう)"
+    r")"
+)
+
+
+# A bulleted list of denied acts closed by one denial: "● ATMの操作をお願いすること\n\nは、一切ありません。"
+_NEGATION_LIST = re.compile(
+    r"[^。\n]{0,20}?(?:こと|事)[ \t\u3000●・]*\n[^。]{0,200}?(?:は|も)、?[ \t\u3000]*(?:一切|絶対に|決して)?"
+    r"(?:ありません|ございません|ありえません|あり得ません)"
+)
+
+
+# Every negation or warning above contains one of these; most matches have none nearby.
+_TRIGGER = re.compile(
+    r"ません|ない|なく|だめ|ダメ|ぬよう|終了|無料|不要|やめ|控え|止め|詐欺|サギ|さぎ|注意|不審|うそ|嘘|偽|ニセ"
+    r"|フィッシング|発生|相次|多発|増え|急増|続い|続発|寄せられ|がい|があります|が出|確認され"
 )
 
 
 def negated(text: str, start: int, end: int) -> bool:
     """Whether the match ``text[start:end]`` is denied or quoted as a warning in its clause."""
-    return bool(_NEGATION.match(text, end) or _NEGATION_LONG.match(text, end) or _WARNING.match(text, end))
+    if not _TRIGGER.search(text, end, end + 240):
+        return False
+    return bool(
+        _NEGATION.match(text, end)
+        or _NEGATION_LONG.match(text, end)
+        or _WARNING.match(text, end)
+        or _WARNING_FAR.match(text, end)
+        or _NEGATION_LIST.match(text, end)
+    )
 
 
-_QUOTE = re.compile(r"[「『\"]([^「」『』\"\n]{1,400})[」』\"]")
+_QUOTE = re.compile(r"[「『\"]([^「」『』\"]{1,400})[」』\"]")
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:
@@ -92,5 +130,7 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
 
     >>> quoted_spans("彼は「マイナンバーを教えて」と言った")
     [(3, 13)]
+    >>> quoted_spans("「【重要】\\n下記URLよりログインしてください」というメール")
+    [(1, 23)]
     """
     return [(m.start(1), m.end(1)) for m in _QUOTE.finditer(text)]
