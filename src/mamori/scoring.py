@@ -10,7 +10,7 @@
 >>> th = Thresholds(caution=3, danger=8, caps={"urgency": 2}, default_cap=6,
 ...                 warning_markers=(), warning_min_markers=3)
 >>> tally([("urgency", 2, False), ("urgency", 1, False), ("threat", 4, False)], th)
-(6, {'urgency': 2, 'threat': 4})
+(6, {'threat': 4, 'urgency': 2})
 >>> verdict_for(6, th)
 <Verdict.CAUTION: 'caution'>
 """
