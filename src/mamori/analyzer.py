@@ -124,7 +124,7 @@ class Analyzer:
         for rule in rules.check_rules:
             if rule.channels and channel not in rule.channels:
                 continue
-            ctx = ctx or CheckContext(message, doc)
+            ctx = ctx or CheckContext(message, doc, rules.terms)
             hits: list[CheckHit] = check_function(rule.check)(ctx)
             if hits:
                 fired[rule.id] = [(h.start, h.end) for h in hits[:MAX_SPANS_PER_SIGNAL]]

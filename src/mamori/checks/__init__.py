@@ -8,7 +8,7 @@ offsets into the ORIGINAL text. Checks are pure: no I/O, no network.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,11 +32,12 @@ class CheckHit:
 class CheckContext:
     """What a check may read: the message (original text, headers, links) and its document.
 
-    ``memo`` lets checks of one analysis share work (the URLs are found once for all URL checks).
+    ``terms`` are the packs' term lists; ``memo`` lets checks of one analysis share work (the URLs are found once for all URL checks).
     """
 
     message: Message
     doc: Document
+    terms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     memo: dict[str, Any] = field(default_factory=dict)
 
 
@@ -48,6 +49,7 @@ _BUILTIN_MODULES = (
     "mamori.checks.phones",
     "mamori.checks.money",
     "mamori.checks.mail",
+    "mamori.checks.identities",
 )
 _loaded = False
 
