@@ -110,14 +110,14 @@ class Analyzer:
 
         fired: dict[str, list[tuple[int, int]]] = {}
         details: dict[str, str] = {}
-        by_rule: dict[int, list[int]] = {}
-        for ri, pi in rules.candidates(doc.text):
-            by_rule.setdefault(ri, []).append(pi)
-        for ri, pis in by_rule.items():
+        by_rule: dict[int, list[tuple[int, list[tuple[int, int]] | None]]] = {}
+        for ri, pi, windows in rules.candidates(doc.text):
+            by_rule.setdefault(ri, []).append((pi, windows))
+        for ri, pats in by_rule.items():
             rule = rules.rules[ri]
             if rule.channels and channel not in rule.channels:
                 continue
-            spans = self._match(rule, pis, doc, quotes, quote_starts)
+            spans = self._match(rule, pats, doc, quotes, quote_starts)
             if spans:
                 fired[rule.id] = spans
         ctx: CheckContext | None = None
@@ -175,22 +175,30 @@ class Analyzer:
 
     @staticmethod
     def _match(
-        rule: Rule, pis: list[int], doc: Document, quotes: list[tuple[int, int]], quote_starts: list[int]
+        rule: Rule,
+        pats: list[tuple[int, list[tuple[int, int]] | None]],
+        doc: Document,
+        quotes: list[tuple[int, int]],
+        quote_starts: list[int],
     ) -> list[tuple[int, int]]:
         text = doc.text
         spans: list[tuple[int, int]] = []
-        for pi in pis:
-            for m in rule.patterns[pi].finditer(text):
-                start, end = m.span()
-                if rule.negatable and negated(text, start, end):
-                    continue
-                if quotes:
-                    k = bisect_right(quote_starts, start) - 1
-                    if k >= 0 and quotes[k][0] <= start and end <= quotes[k][1]:
+        for pi, windows in pats:
+            pattern = rule.patterns[pi]
+            last_end = 0
+            for lo, hi in windows if windows is not None else ((0, len(text)),):
+                for m in pattern.finditer(text, max(lo, last_end), hi):
+                    start, end = m.span()
+                    last_end = end if end > start else end + 1
+                    if rule.negatable and negated(text, start, end):
                         continue
-                spans.append(doc.original_span(start, end))
-                if len(spans) >= MAX_SPANS_PER_SIGNAL:
-                    return spans
+                    if quotes:
+                        k = bisect_right(quote_starts, start) - 1
+                        if k >= 0 and quotes[k][0] <= start and end <= quotes[k][1]:
+                            continue
+                    spans.append(doc.original_span(start, end))
+                    if len(spans) >= MAX_SPANS_PER_SIGNAL:
+                        return spans
         return spans
 
     def _composites(self, fired: dict[str, list[tuple[int, int]]]) -> None:

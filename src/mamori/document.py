@@ -106,7 +106,7 @@ def _nfkc_chunk_re() -> re.Pattern[str]:
     combining.extend(_COMBINING_EXTRA)
     comb = re.escape("".join(sorted(set(combining))))
     chg = re.escape("".join(changing))
-    return re.compile(f"[{chg}][{comb}]*|.[{comb}]+", re.S)
+    return re.compile(f"[{chg}\U00010000-\U0010ffff][{comb}]*|.[{comb}]+", re.S)
 
 
 def _aligned(text: str) -> bool:

@@ -30,7 +30,7 @@ from typing import Any
 
 from mamori.errors import UnsafePatternError
 
-__all__ = ["MAX_BACKTRACK", "MAX_REPEAT", "check_linear", "required_literal_sets", "required_literals"]
+__all__ = ["MAX_BACKTRACK", "MAX_REPEAT", "check_linear", "parse", "pattern_reach", "required_literal_sets", "required_literals"]
 
 MAX_REPEAT = 60
 MAX_BACKTRACK = 5000
@@ -88,12 +88,21 @@ def _prefix_chain(words: list[str]) -> int:
     return max(best.values(), default=1)
 
 
-def check_linear(pattern: str) -> None:
-    """Raise :class:`UnsafePatternError` unless ``pattern`` passes the linear-time lint."""
+def parse(pattern: str) -> Any:
+    """Parse a pattern once, for the functions below; a bad pattern is an UnsafePatternError."""
     try:
-        parsed = sre_parse.parse(pattern)
+        return sre_parse.parse(pattern)
     except re.error as exc:
         raise _fail(pattern, f"regular expression does not compile ({exc})") from None
+
+
+def _tree(pattern: str | Any) -> Any:
+    return parse(pattern) if isinstance(pattern, str) else pattern
+
+
+def check_linear(pattern: str, parsed: Any = None) -> None:
+    """Raise :class:`UnsafePatternError` unless ``pattern`` passes the linear-time lint."""
+    parsed = parsed if parsed is not None else parse(pattern)
     bound = _walk(parsed.data, pattern, False, False)
     if bound > MAX_BACKTRACK:
         raise _fail(pattern, f"backtracking bound {bound} above {MAX_BACKTRACK}; use fewer or shorter gaps")
@@ -165,7 +174,34 @@ def _required_in(items: Any) -> set[str] | None:
     return max(candidates, key=lambda s: (min(len(x) for x in s), -len(s)))
 
 
-def required_literal_sets(pattern: str) -> list[frozenset[str]]:
+def _look_width(items: Any) -> int:
+    widest = 0
+    for op, av in items:
+        if op in (c.ASSERT, c.ASSERT_NOT):
+            widest = max(widest, av[1].getwidth()[1], _look_width(av[1].data))
+        elif op is c.SUBPATTERN:
+            widest = max(widest, _look_width(av[-1].data))
+        elif op is c.BRANCH:
+            widest = max([widest] + [_look_width(b.data) for b in av[1]])
+        elif op in _REPEATS:
+            widest = max(widest, _look_width(av[2].data))
+    return widest
+
+
+def pattern_reach(pattern: str | Any) -> tuple[int, int]:
+    """``(width, margin)``: the widest match of ``pattern`` and the widest lookaround in it.
+
+    >>> pattern_reach("番号.{0,10}(?:教えて|聞かせて)(?!ません)")
+    (16, 3)
+    """
+    parsed = _tree(pattern)
+    width = parsed.getwidth()[1]
+    if width >= c.MAXREPEAT:
+        raise UnsafePatternError("unbounded width in a pattern; give every repeat a maximum")
+    return width, _look_width(parsed.data)
+
+
+def required_literal_sets(pattern: str | Any) -> list[frozenset[str]]:
     """Every mandatory literal set of ``pattern`` whose words all have two characters or more.
 
     A text can match only if, for each set, one of its words occurs in it.
@@ -173,11 +209,11 @@ def required_literal_sets(pattern: str) -> list[frozenset[str]]:
     >>> [sorted(s) for s in required_literal_sets("(?:市役所|警察)の者.{0,5}です")]
     [['市役所', '警察'], ['の者'], ['です']]
     """
-    sets = _mandatory_sets(sre_parse.parse(pattern).data)
+    sets = _mandatory_sets(_tree(pattern).data)
     return [frozenset(s) for s in sets if min(len(x) for x in s) >= 2]
 
 
-def required_literals(pattern: str) -> frozenset[str] | None:
+def required_literals(pattern: str | Any) -> frozenset[str] | None:
     """Literals one of which must occur in any text ``pattern`` matches, or None.
 
     Used as a prefilter: a pattern runs only when one of its literals is in the text.
@@ -187,7 +223,7 @@ def required_literals(pattern: str) -> frozenset[str] | None:
     >>> required_literals(".{0,3}") is None
     True
     """
-    found = _required_in(sre_parse.parse(pattern).data)
+    found = _required_in(_tree(pattern).data)
     if found is None or min(len(x) for x in found) < 2:
         return None
     return frozenset(found)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import re
 import tomllib
 from collections.abc import Iterable, Sequence
@@ -15,7 +16,7 @@ from typing import Any
 from mamori.document import Variants
 from mamori.errors import RuleError, UnsafePatternError
 from mamori.report import CAUTION_POINTS, TACTICS
-from mamori.rules.lint import check_linear, required_literal_sets, required_literals
+from mamori.rules.lint import check_linear, parse, pattern_reach, required_literal_sets, required_literals
 from mamori.rules.model import Rule, Thresholds
 
 __all__ = ["RuleSet", "default_ruleset", "load_packs"]
@@ -44,6 +45,9 @@ class RuleSet:
     _always: frozenset[int]
     _triggers: tuple[frozenset[int], ...]
     _needs: tuple[tuple[frozenset[int], ...], ...]
+    _trigger_of: tuple[frozenset[int], ...]
+    _reach: tuple[tuple[int, int], ...]
+    _literal_len: tuple[int, ...]
 
     @functools.cached_property
     def by_id(self) -> dict[str, Rule]:
@@ -63,23 +67,66 @@ class RuleSet:
     def composite_ids(self) -> frozenset[str]:
         return frozenset(r.id for r in self.rules if r.all_of)
 
-    def candidates(self, text: str) -> list[tuple[int, int]]:
-        """``(rule index, pattern index)`` pairs that can match ``text``.
+    def candidates(self, text: str) -> list[tuple[int, int, list[tuple[int, int]] | None]]:
+        """``(rule index, pattern index, windows)`` for the patterns that can match ``text``.
 
-        One Aho–Corasick pass finds which literals occur. A pattern is a candidate when the
-        literal that triggers it occurs and so does one word of each of its other mandatory
-        literal sets; only candidates run their regular expression.
+        One Aho–Corasick pass finds which literals occur, and where. A pattern is a candidate
+        when a literal that triggers it occurs and so does one word of each of its other
+        mandatory literal sets. Every match contains an occurrence of a trigger literal and is
+        at most as wide as the pattern, so the pattern need only be searched in the windows
+        around those occurrences (``None``: the whole text, for patterns without a trigger).
+        Searching windows finds exactly the matches a search of the whole text finds.
         """
-        pids: set[int] = set(self._always)
-        if self._automaton is not None:
-            found = {lid for _end, lid in self._automaton.iter(text)}
-            triggers = self._triggers
-            for lid in found:
-                pids.update(triggers[lid])
-            needs = self._needs
-            pids = {p for p in pids if all(not req.isdisjoint(found) for req in needs[p])}
         keys = self._pattern_keys
-        return [keys[i] for i in sorted(pids)]
+        out: list[tuple[int, int, list[tuple[int, int]] | None]] = [
+            (*keys[p], None) for p in sorted(self._always)
+        ]
+        if self._automaton is None:
+            return out
+        occ: dict[int, list[int]] = {}
+        for end, lid in self._automaton.iter(text):
+            ends = occ.get(lid)
+            if ends is None:
+                occ[lid] = [end]
+            else:
+                ends.append(end)
+        if not occ:
+            return out
+        triggers = self._triggers
+        found = set(occ)
+        pids: set[int] = set()
+        for lid in found:
+            pids.update(triggers[lid])
+        needs, trigger_of, reach, lit_len = self._needs, self._trigger_of, self._reach, self._literal_len
+        n = len(text)
+        for pid in sorted(pids):
+            reqs = needs[pid]
+            if reqs and any(req.isdisjoint(found) for req in reqs):
+                continue
+            width, margin = reach[pid]
+            present = trigger_of[pid] & found
+            if len(present) == 1:
+                (lid,) = present
+                ends = occ[lid]
+                if len(ends) == 1:
+                    end = ends[0]
+                    lo = end + 1 - width
+                    hi = end + 1 - lit_len[lid] + width + margin
+                    out.append((*keys[pid], [(lo if lo > 0 else 0, hi if hi < n else n)]))
+                    continue
+            spans = sorted(
+                (max(0, end + 1 - width), min(n, end + 1 - lit_len[lid] + width + margin))
+                for lid in present for end in occ[lid]
+            )
+            windows = [spans[0]]
+            for lo, hi in spans[1:]:
+                if lo <= windows[-1][1]:
+                    if hi > windows[-1][1]:
+                        windows[-1] = (windows[-1][0], hi)
+                else:
+                    windows.append((lo, hi))
+            out.append((*keys[pid], windows))
+        return out
 
 
 def _read_toml(path: Path | Any, name: str) -> dict[str, Any]:
@@ -143,9 +190,11 @@ def _build_rule(raw: dict[str, Any], pack: str, tactic: str, terms: dict[str, tu
         if not source:
             raise RuleError(f"{where}: patterns is empty")
         expanded = [_expand(p, terms, where) for p in source]
+        parsed_trees: list[Any] = []
         for src, p in zip(source, expanded, strict=True):
             try:
-                check_linear(p)
+                parsed_trees.append(parse(p))
+                check_linear(p, parsed_trees[-1])
             except UnsafePatternError as exc:
                 raise UnsafePatternError(f"{where}: pattern {src!r}: {exc}".split(" in pattern ")[0]) from None
         try:
@@ -164,6 +213,7 @@ def _build_rule(raw: dict[str, Any], pack: str, tactic: str, terms: dict[str, tu
         advice=raw["advice"].strip(), pack=pack, source_patterns=source, patterns=compiled,
         check=check, all_of=all_of, within=within, caution_point=cp, channels=channels,
         negatable=bool(raw.get("negatable", True)), examples_match=match, examples_no_match=no_match,
+        trees=tuple(parsed_trees) if "patterns" in raw else (),
     )
 
 
@@ -249,7 +299,21 @@ def load_packs(extra_dirs: Iterable[str | Path] = (), *, builtin: bool = True) -
     literal_ids: dict[str, int] = {}
     triggers: list[set[int]] = []
     needs: list[tuple[frozenset[int], ...]] = []
+    trigger_of: list[frozenset[int]] = []
+    reach: list[tuple[int, int]] = []
     always: set[int] = set()
+
+    sample = _sample_texts(variants)
+    seen_in: dict[str, int] = {}
+
+    def rarity(words: frozenset[str]) -> tuple[int, int]:
+        """In how many sample messages one of ``words`` occurs (fewer: fewer needless runs)."""
+        mask = 0
+        for w in words:
+            if w not in seen_in:
+                seen_in[w] = sum(1 << i for i, t in enumerate(sample) if w in t)
+            mask |= seen_in[w]
+        return mask.bit_count(), -min(len(w) for w in words)
 
     def lids(words: frozenset[str]) -> frozenset[int]:
         out = set()
@@ -264,15 +328,19 @@ def load_packs(extra_dirs: Iterable[str | Path] = (), *, builtin: bool = True) -
         for pi, _pat in enumerate(rule.patterns):
             pid = len(keys)
             keys.append((ri, pi))
-            expanded = _expand(rule.source_patterns[pi], terms, rule.id)
-            trigger = required_literals(expanded)
-            sets = required_literal_sets(expanded)
+            tree = rule.trees[pi]
+            sets = required_literal_sets(tree)
+            trigger = min(sets, key=rarity) if sets else required_literals(tree)
             if trigger is None:
                 always.add(pid)
+                trigger_of.append(frozenset())
             else:
-                for lid in lids(trigger):
+                tl = lids(trigger)
+                for lid in tl:
                     triggers[lid].add(pid)
+                trigger_of.append(tl)
             needs.append(tuple(lids(s) for s in sets if s != trigger))
+            reach.append(pattern_reach(tree))
     for word, lid in literal_ids.items():
         automaton.add_word(word, lid)
     if literal_ids:
@@ -282,7 +350,28 @@ def load_packs(extra_dirs: Iterable[str | Path] = (), *, builtin: bool = True) -
         rules=tuple(rules), terms=terms, variants=variants, thresholds=thresholds, version=version,
         _automaton=automaton if literal_ids else None, _pattern_keys=tuple(keys), _always=frozenset(always),
         _triggers=tuple(frozenset(t) for t in triggers), _needs=tuple(needs),
+        _trigger_of=tuple(trigger_of), _reach=tuple(reach),
+        _literal_len=tuple(len(w) for w, _ in sorted(literal_ids.items(), key=lambda kv: kv[1])),
     )
+
+
+def _sample_texts(variants: Variants) -> list[str]:
+    """Normalised seed cases: a sample of real scam wording, used only to pick, for each
+    pattern, its rarest mandatory literal as the prefilter trigger (speed, not results)."""
+    from mamori.document import normalize
+
+    try:
+        raw = (resources.files("mamori") / "data" / "seed_cases.jsonl").read_text(encoding="utf-8")
+    except OSError:
+        return []
+    texts = []
+    for line in raw.splitlines():
+        if line.strip():
+            try:
+                texts.append(normalize(json.loads(line)["text"], variants))
+            except (ValueError, KeyError, TypeError):
+                continue
+    return texts
 
 
 @functools.cache

@@ -33,7 +33,7 @@ class Rule:
     negatable: bool = True
     examples_match: tuple[str, ...] = ()
     examples_no_match: tuple[str, ...] = ()
-    stop_context: bool = field(default=False)
+    trees: tuple[object, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def kind(self) -> str:
