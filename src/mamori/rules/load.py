@@ -28,6 +28,8 @@ _RULE_KEYS = {
     "caution_point", "channels", "negatable", "examples",
 }
 _SPECIAL_FILES = {"terms.toml", "verdicts.toml"}
+# Below this many characters a whole-text search costs less than working out windows.
+_WINDOW_MIN_TEXT = 600
 _CHANNELS = {"email", "sms", "phone", "visit", "letter", "web", "sns", "unknown"}
 
 
@@ -99,9 +101,17 @@ class RuleSet:
             pids.update(triggers[lid])
         needs, trigger_of, reach, lit_len = self._needs, self._trigger_of, self._reach, self._literal_len
         n = len(text)
+        short = n <= _WINDOW_MIN_TEXT
         for pid in sorted(pids):
-            reqs = needs[pid]
-            if reqs and any(req.isdisjoint(found) for req in reqs):
+            ok = True
+            for req in needs[pid]:
+                if req.isdisjoint(found):
+                    ok = False
+                    break
+            if not ok:
+                continue
+            if short:
+                out.append((*keys[pid], None))
                 continue
             width, margin = reach[pid]
             present = trigger_of[pid] & found
