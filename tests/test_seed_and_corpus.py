@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from mamori import Analyzer, Message, Verdict
 from mamori.evaluate import evaluate
+from mamori.message import parse_channel
 
 FLAGGED = {Verdict.CAUTION, Verdict.DANGER}
 
 
 def _run(rows: list[dict]):
     analyzer = Analyzer()
-    return [(row, analyzer.analyze(Message(row["text"]), row.get("channel", "unknown"))) for row in rows]
+    return [(row, analyzer.analyze(Message(row["text"], parse_channel(row.get("channel")))) for row in rows]
 
 
 def test_every_seed_case_is_caution_or_danger(seed_cases):

@@ -22,8 +22,18 @@ def _verdicts(text: str) -> tuple[tuple[int, int, str, bool, tuple[tuple[str, st
             v = classify(m.host)
         except EmptyInputError:
             continue
-        out.append((m.start, m.end, m.host, v.official, tuple((r.code, r.explanation) for r in v.reasons)))
+        reasons = tuple((r.code, r.explanation) for r in v.reasons)
+        if not _has_path(m.url):
+            # A shortener's own name ("bit.ly とは") is not a shortened link: those carry a path.
+            reasons = tuple(r for r in reasons if r[0] != "shortener")
+        out.append((m.start, m.end, m.host, v.official, reasons))
     return tuple(out)
+
+
+def _has_path(url: str) -> bool:
+    rest = url.split("://", 1)[-1]
+    slash = rest.find("/")
+    return slash >= 0 and len(rest) > slash + 1
 
 
 def _urls(ctx: CheckContext) -> tuple[tuple[int, int, str, bool, tuple[tuple[str, str], ...]], ...]:

@@ -13,12 +13,14 @@ _KIND_JA = {
     "transfer": "振込・送金",
     "cash_handover": "現金の手渡し",
 }
-# A request near the payment method: buy, send, pay, prepare, tell the number.
-_REQUEST = re.compile(
-    r"(?:買って|買い|購入|送って|送金して|支払|払って|払い込|振り込んで|振込んで|用意して|準備して|お預け|渡して|"
-    r"教えて|お知らせ|読み上げ|撮って|入金して|お願いします|ください)"
+# A request made of the reader, right after the payment method ("電子マネーを購入して",
+# "ビットコインで送金してください") or a purchase right before it ("買ったギフトカードの番号").
+_REQUEST_AFTER = re.compile(
+    r"[^。\n]{0,20}?(?:買って|買い求め|購入して|購入し、|購入を|送って|送金して|送金を|払って|支払って|お支払いください|"
+    r"振り込んで|振込んで|振り込みを|用意して|準備して|預けて|渡して|教えて|お知らせ|読み上げ|撮って|入金して|チャージして)"
 )
-_WINDOW = 40
+_REQUEST_BEFORE = re.compile(r"(?:購入した|買った|買ってきた|購入いただいた)[^。\n]{0,6}$")
+_BEFORE = 12
 
 
 @register("money.payment_request.v1")
@@ -35,11 +37,11 @@ def payment_request(ctx: CheckContext) -> list[CheckHit]:
     for m in found:
         if m.kind not in _KIND_JA:
             continue
-        window = text[max(0, m.start - _WINDOW): m.end + _WINDOW]
-        if not _REQUEST.search(window):
+        before = text[max(0, m.start - _BEFORE): m.start]
+        if not (_REQUEST_AFTER.match(text, m.end) or _REQUEST_BEFORE.search(before)):
             continue
         what = _KIND_JA[m.kind] + (f"({m.brand})" if m.brand else "")
-        near = [a for a in amounts if abs(a.start - m.start) <= _WINDOW * 2]
+        near = [a for a in amounts if abs(a.start - m.start) <= 60]
         if near:
             what += f"、金額 {near[0].yen_value:,}円"
         hits.append(CheckHit(m.start, m.end, f"支払い方法の指定: {what}"))
