@@ -19,7 +19,8 @@ $(STAMP_DEV): pyproject.toml | $(BIN)/python
 	touch $@ $(STAMP_RUN)
 
 run: $(STAMP_RUN)
-	$(BIN)/mamori demo
+	$(BIN)/mamori cases load-seed
+	$(BIN)/mamori serve --host 127.0.0.1 --port 8000
 
 lint: $(STAMP_DEV)
 	$(BIN)/ruff check src tests benchmarks

@@ -13,7 +13,7 @@ from common import merge_results  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
-SUITES = ["bench_core", "bench_email", "bench_registry", "bench_scan"]
+SUITES = ["bench_core", "bench_email", "bench_registry", "bench_scan", "bench_web"]
 
 
 def main(argv: list[str]) -> int:

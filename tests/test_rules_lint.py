@@ -36,8 +36,10 @@ def test_lint_accepts_bounded_patterns(pattern: str):
 
 
 def test_required_literals_prefilter():
-    assert required_literals("(?:市役所|警察)の者.{0,5}です") == frozenset({"の者"})
+    assert required_literals("(?:市役所|警察)の者.{0,5}です") == frozenset({"市役所の者", "警察の者"})
     assert required_literals("(?:暗証番号|パスワード).{0,9}教えて") in ({"暗証番号", "パスワード"}, {"教えて"})
+    # The parser splits (?:金を|金に) into 金 + [をに]; the fixed parts are joined again.
+    assert required_literals("(?:金を|金に).{0,3}隠") == frozenset({"金を", "金に"})
     assert required_literals("[0-9]{0,4}") is None
 
 

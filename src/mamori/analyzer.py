@@ -167,7 +167,7 @@ class Analyzer:
             return False
         count = 0
         for marker in th.warning_markers:
-            if marker in text:
+            if marker in text and (not marker[-1].isdigit() or _standalone(text, marker)):
                 count += 1
                 if count >= th.warning_min_markers:
                     return True
@@ -289,6 +289,20 @@ class Analyzer:
         if seg is None or not seg.label.startswith("turn "):
             return None
         return int(seg.label.split()[1])
+
+
+def _standalone(text: str, marker: str) -> bool:
+    """Whether a numeric marker (188, #9110) occurs with no digit glued to it (not in 1,188円)."""
+    start = text.find(marker)
+    while start >= 0:
+        end = start + len(marker)
+        before = text[max(0, start - 2):start]
+        glued_before = before[-1:].isdigit() or (before[-1:] in {",", "."} and before[:1].isdigit())
+        glued_after = end < len(text) and (text[end].isdigit() or (text[end] in ",." and text[end + 1:end + 2].isdigit()))
+        if not glued_before and not glued_after:
+            return True
+        start = text.find(marker, start + 1)
+    return False
 
 
 def _pii_mask_ranges(text: str) -> list[tuple[int, int]]:

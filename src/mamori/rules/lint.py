@@ -143,17 +143,51 @@ def _alternatives(op: Any, av: Any) -> set[str] | None:
     return None
 
 
+def _exact_alternatives(op: Any, av: Any) -> set[str] | None:
+    """The strings an element matches, when it matches only a few fixed strings."""
+    if op is c.IN and all(o is c.LITERAL for o, _ in av):
+        return {chr(v) for _, v in av}
+    if op is c.BRANCH:
+        runs = [_literal_run(b) for b in av[1]]
+        if all(r is not None for r in runs):
+            return {r for r in runs if r is not None}
+        return None
+    if op is c.SUBPATTERN:
+        inner = av[-1]
+        if len(inner) == 1:
+            return _exact_alternatives(*inner[0])
+        run = _literal_run(inner)
+        return {run} if run is not None else None
+    return None
+
+
+_MAX_PRODUCT = 64
+
+
 def _mandatory_sets(items: Any) -> list[set[str]]:
-    """Literal sets of the mandatory elements of ``items``: each must occur for a match."""
+    """Literal sets of the mandatory elements of ``items``: each must occur for a match.
+
+    Adjacent fixed parts are joined, so ``(?:金を|金に)`` (which the parser splits into 金 and
+    [をに]) still yields the two-character literals 金を and 金に.
+    """
     candidates: list[set[str]] = []
-    run: list[str] = []
+    cur: set[str] = {""}
+
+    def flush() -> None:
+        nonlocal cur
+        if cur != {""} and all(cur):
+            candidates.append(cur)
+        cur = {""}
+
     for op, av in items:
         if op is c.LITERAL:
-            run.append(chr(av))
+            cur = {x + chr(av) for x in cur}
             continue
-        if run:
-            candidates.append({"".join(run)})
-            run = []
+        exact = _exact_alternatives(op, av)
+        if exact is not None and len(cur) * len(exact) <= _MAX_PRODUCT:
+            cur = {x + a for x in cur for a in exact}
+            continue
+        flush()
         alts = _alternatives(op, av)
         if alts is not None:
             candidates.append(alts)
@@ -161,8 +195,7 @@ def _mandatory_sets(items: Any) -> list[set[str]]:
             sub = _required_in(av[2])
             if sub is not None:
                 candidates.append(sub)
-    if run:
-        candidates.append({"".join(run)})
+    flush()
     return [s for s in candidates if s and all(s)]
 
 
@@ -207,7 +240,7 @@ def required_literal_sets(pattern: str | Any) -> list[frozenset[str]]:
     A text can match only if, for each set, one of its words occurs in it.
 
     >>> [sorted(s) for s in required_literal_sets("(?:市役所|警察)の者.{0,5}です")]
-    [['市役所', '警察'], ['の者'], ['です']]
+    [['市役所の者', '警察の者'], ['です']]
     """
     sets = _mandatory_sets(_tree(pattern).data)
     return [frozenset(s) for s in sets if min(len(x) for x in s) >= 2]
@@ -219,7 +252,7 @@ def required_literals(pattern: str | Any) -> frozenset[str] | None:
     Used as a prefilter: a pattern runs only when one of its literals is in the text.
 
     >>> sorted(required_literals("(?:市役所|警察)の者.{0,5}です"))
-    ['の者']
+    ['市役所の者', '警察の者']
     >>> required_literals(".{0,3}") is None
     True
     """
