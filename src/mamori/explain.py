@@ -56,6 +56,9 @@ def pieces(text: str, report: Report, mynumber_ranges: list[tuple[int, int]] | N
             if out and out[-1].masked:
                 continue
             out.append(Piece(MASK, sigs, True))
+        elif out and not out[-1].masked and out[-1].signals == sigs:
+            # Neighbouring runs with the same reasons read as one highlight.
+            out[-1] = Piece(out[-1].text + text[a:b], sigs)
         else:
             out.append(Piece(text[a:b], sigs))
     return out
