@@ -67,6 +67,7 @@ class Analyzer:
         self.max_chars = max_chars
         self.neighbours = neighbours
         self.neighbour_min_score = neighbour_min_score
+        self._checks = tuple((r, check_function(r.check)) for r in self.rules.check_rules if r.check)
 
     # -- public -------------------------------------------------------------------------
     def analyze(self, message: Message | str, channel: str | Channel = Channel.UNKNOWN) -> Report:
@@ -120,12 +121,11 @@ class Analyzer:
             spans = self._match(rule, pats, doc, quotes, quote_starts)
             if spans:
                 fired[rule.id] = spans
-        ctx: CheckContext | None = None
-        for rule in rules.check_rules:
+        ctx = CheckContext(message, doc, rules.terms)
+        for rule, check in self._checks:
             if rule.channels and channel not in rule.channels:
                 continue
-            ctx = ctx or CheckContext(message, doc, rules.terms)
-            hits: list[CheckHit] = check_function(rule.check)(ctx)
+            hits: list[CheckHit] = check(ctx)
             if hits:
                 fired[rule.id] = [(h.start, h.end) for h in hits[:MAX_SPANS_PER_SIGNAL]]
                 details[rule.id] = "; ".join(sorted({h.detail for h in hits if h.detail}))[:500]

@@ -82,9 +82,9 @@ def _unaligned_re() -> re.Pattern[str]:
             continue
         ch = chr(cp)
         norm = unicodedata.normalize("NFKC", ch)
-        if len(norm) != 1 or unicodedata.category(ch)[0] == "M" or unicodedata.category(norm)[0] == "M":
-            chars.append(ch)
-        elif 0x1100 <= cp <= 0x11FF or 0x3130 <= cp <= 0x318F or 0xA960 <= cp <= 0xA97F or 0xD7B0 <= cp <= 0xD7FF:
+        composes = unicodedata.category(ch)[0] == "M" or (norm and unicodedata.category(norm[0])[0] == "M")
+        jamo = 0x1100 <= cp <= 0x11FF or 0x3130 <= cp <= 0x318F or 0xA960 <= cp <= 0xA97F or 0xD7B0 <= cp <= 0xD7FF
+        if len(norm) != 1 or composes or jamo:
             chars.append(ch)
     chars.extend(_COMBINING_EXTRA)
     return re.compile("[" + re.escape("".join(sorted(set(chars)))) + "]")

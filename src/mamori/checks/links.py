@@ -8,7 +8,7 @@ import re
 from mamori.checks import CheckContext, CheckHit, register
 
 # Cheap gate: no dot-like character and no "http"/"www", no URL.
-_URLISH = re.compile(r"[.．。]|hxxp|http|www|\[dot\]|\(dot\)", re.IGNORECASE)
+_URLISH = re.compile(r"[a-zA-Z0-9ａ-ｚＡ-Ｚ０-９][.．]|hxxp|http|www|\[dot\]|\(dot\)", re.IGNORECASE)
 
 
 def _verdicts(text: str) -> tuple[tuple[int, int, str, bool, tuple[tuple[str, str], ...]], ...]:

@@ -21,14 +21,18 @@ _REQUEST_AFTER = re.compile(
 )
 _REQUEST_BEFORE = re.compile(r"(?:購入した|買った|買ってきた|購入いただいた)[^。\n]{0,6}$")
 _BEFORE = 12
+# Cheap gate: without any of these stems there is no payment request to find.
+_ANY_REQUEST = re.compile(r"買|購入|送|払|振|用意|準備|預け|渡|教え|知らせ|読み上げ|撮|入金|チャージ")
 
 
 @register("money.payment_request.v1")
 def payment_request(ctx: CheckContext) -> list[CheckHit]:
     """A payment method mentioned next to a request to pay, buy or send."""
+    text = ctx.message.text
+    if not _ANY_REQUEST.search(text):
+        return []
     from mamori.entities import find_money
 
-    text = ctx.message.text
     found = find_money(text)
     if not found:
         return []
