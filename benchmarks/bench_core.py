@@ -11,7 +11,6 @@ from common import corpus_texts, median, percentile
 
 from mamori import Analyzer
 
-
 # Everyday messages of the kind that make up most of an operator's stream (written for this
 # benchmark); mixed 9:1 with corpus messages for the "operator mix" throughput.
 EVERYDAY = [

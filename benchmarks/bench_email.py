@@ -11,7 +11,6 @@ from common import corpus_texts
 from mamori import Analyzer
 from mamori.formats.email import parse_eml
 
-
 # Ordinary mail furniture: greetings, footers, notices. A real ~5 KB mail is one message plus this.
 _FILLER = [
     "いつも当サービスをご利用いただき、誠にありがとうございます。",
