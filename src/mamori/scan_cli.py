@@ -46,32 +46,85 @@ VERDICTS = ("danger", "caution", "no_signal")
 
 @click.command("scan")
 @click.argument("source", default="-")
-@click.option("-o", "--output", help="出力先のファイル。.parquet なら Parquet (default: JSON lines on stdout).")
-@click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
-              help="ワーカープロセスの数 (worker processes; 0 = one per CPU).")
-@click.option("--format", "fmt", type=click.Choice(["auto", *FORMATS]), default="auto", show_default=True,
-              help="入力の形式。auto は拡張子やディレクトリの構成から決めます (stdin: jsonl).")
-@click.option("--output-format", type=click.Choice(["auto", "jsonl", "parquet"]), default="auto",
-              show_default=True, help="出力の形式。auto: -o が .parquet なら parquet。")
+@click.option(
+    "-o", "--output", help="出力先のファイル。.parquet なら Parquet (default: JSON lines on stdout)."
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="ワーカープロセスの数 (worker processes; 0 = one per CPU).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["auto", *FORMATS]),
+    default="auto",
+    show_default=True,
+    help="入力の形式。auto は拡張子やディレクトリの構成から決めます (stdin: jsonl).",
+)
+@click.option(
+    "--output-format",
+    type=click.Choice(["auto", "jsonl", "parquet"]),
+    default="auto",
+    show_default=True,
+    help="出力の形式。auto: -o が .parquet なら parquet。",
+)
 @click.option("--text-column", default="text", show_default=True, help="CSV: 本文の列名。")
 @click.option("--id-column", help="CSV: id の列名。")
 @click.option("--channel-column", help="CSV: チャネルの列名。")
-@click.option("--channel", type=click.Choice(CHANNELS, case_sensitive=False), default="unknown", show_default=True,
-              help="チャネルを書いていない入力のチャネル (channel of records that do not say).")
+@click.option(
+    "--channel",
+    type=click.Choice(CHANNELS, case_sensitive=False),
+    default="unknown",
+    show_default=True,
+    help="チャネルを書いていない入力のチャネル (channel of records that do not say).",
+)
 @click.option("--encoding", default="utf-8", show_default=True, help="CSV の文字コード (e.g. cp932).")
 @click.option("--only", help="出力する判定を絞ります (e.g. danger,caution); error records are always kept.")
 @click.option("--resume", is_flag=True, help="中断したスキャンを -o のチェックポイントから続けます。")
-@click.option("--progress/--no-progress", default=None,
-              help="進捗バーを標準エラーに出します (default: only when stderr is a terminal).")
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="進捗バーを標準エラーに出します (default: only when stderr is a terminal).",
+)
 @click.option("--summary/--no-summary", default=True, help="最後に集計を標準エラーに出します。")
-@click.option("--checkpoint-interval", type=float, default=2.0, show_default=True, hidden=True,
-              help="Seconds between checkpoints of a JSON-lines output.")
-@click.option("--part-rows", type=click.IntRange(min=1), default=PART_ROWS, show_default=True, hidden=True,
-              help="Rows per Parquet part (and row group).")
-def scan_command(source: str, output: str | None, jobs: int, fmt: str, output_format: str, text_column: str,
-                 id_column: str | None, channel_column: str | None, channel: str, encoding: str,
-                 only: str | None, resume: bool, progress: bool | None, summary: bool,
-                 checkpoint_interval: float, part_rows: int) -> None:
+@click.option(
+    "--checkpoint-interval",
+    type=float,
+    default=2.0,
+    show_default=True,
+    hidden=True,
+    help="Seconds between checkpoints of a JSON-lines output.",
+)
+@click.option(
+    "--part-rows",
+    type=click.IntRange(min=1),
+    default=PART_ROWS,
+    show_default=True,
+    hidden=True,
+    help="Rows per Parquet part (and row group).",
+)
+def scan_command(
+    source: str,
+    output: str | None,
+    jobs: int,
+    fmt: str,
+    output_format: str,
+    text_column: str,
+    id_column: str | None,
+    channel_column: str | None,
+    channel: str,
+    encoding: str,
+    only: str | None,
+    resume: bool,
+    progress: bool | None,
+    summary: bool,
+    checkpoint_interval: float,
+    part_rows: int,
+) -> None:
     """メッセージをまとめて調べ、入力1件ごとに1件を入力順に出力します。
 
     SOURCE: JSON lines (text, id, channel; or turns), CSV, mbox, a Maildir, a directory of .eml
@@ -95,61 +148,86 @@ def scan_command(source: str, output: str | None, jobs: int, fmt: str, output_fo
     fmt = detect_format(source) if fmt == "auto" else fmt
     if output_format == "auto":
         output_format = "parquet" if output and output.lower().endswith((".parquet", ".pq")) else "jsonl"
-    if output is None and (resume or output_format == "parquet"):
+    # A device or pipe (-o /dev/null, a FIFO) is written as a stream: no checkpoint beside it.
+    seekable = output is not None and (not os.path.exists(output) or os.path.isfile(output))
+    if not seekable and (resume or output_format == "parquet"):
         raise click.UsageError("--resume and Parquet output need an output file: pass -o FILE")
     if jobs == 0:
         jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    if output and source != "-" and os.path.exists(output) and os.path.exists(source) \
-            and os.path.samefile(output, source):
+    if (
+        output
+        and source != "-"
+        and os.path.exists(output)
+        and os.path.exists(source)
+        and os.path.samefile(output, source)
+    ):
         raise click.UsageError("the output file is the input file; choose another -o")
     if output_format == "parquet":
         _require_pyarrow()
     try:
-        src = open_source(source, fmt, encoding=encoding, text_column=text_column, id_column=id_column,
-                          channel_column=channel_column)
+        src = open_source(
+            source,
+            fmt,
+            encoding=encoding,
+            text_column=text_column,
+            id_column=id_column,
+            channel_column=channel_column,
+        )
     except FileNotFoundError:
         raise click.exceptions.FileError(source, "ファイルが見つかりません (file not found)") from None
     except OSError as exc:
         raise click.exceptions.FileError(source, exc.strerror or "cannot be read") from None
-    options = ScanOptions(fmt, channel.lower(), keep, rows=output_format == "parquet", root=src.root,
-                          csv_columns=src.csv_columns)
-    totals, skip, state = ScanSummary(), 0, None
-    sink: _JsonlSink | _ParquetSink
-    checkpoint = None
-    if output is not None:
-        settings = {"format": fmt, "output_format": output_format, "part_rows": part_rows, "only": sorted(keep) if keep else None,
-                    "text_column": text_column, "id_column": id_column, "channel_column": channel_column,
-                    "channel": options.channel, "encoding": encoding, "rules_version": _rules_version()}
+    options = ScanOptions(
+        fmt,
+        channel.lower(),
+        keep,
+        rows=output_format == "parquet",
+        root=src.root,
+        csv_columns=src.csv_columns,
+    )
+    checkpoint, state = None, None
+    if output is not None and seekable:
+        settings = {
+            "format": fmt,
+            "output_format": output_format,
+            "part_rows": part_rows,
+            "only": sorted(keep) if keep else None,
+            "text_column": text_column,
+            "id_column": id_column,
+            "channel_column": channel_column,
+            "channel": options.channel,
+            "encoding": encoding,
+        }
         checkpoint = _Checkpoint(output + CHECKPOINT_SUFFIX, src.identity(), settings)
-        if resume:
-            state = checkpoint.load()
-            if state is None:
-                click.echo(f"mamori scan: no checkpoint for {output}; starting from the beginning", err=True)
-        if state is not None:
-            totals, skip = ScanSummary.from_dict(state["summary"]), int(state["units_done"])
-    if output_format == "parquet":
-        assert output is not None
+        state = checkpoint.load() if resume else None
+        if resume and state is None:
+            click.echo(f"mamori scan: no checkpoint for {output}; starting from the beginning", err=True)
+    totals = ScanSummary.from_dict(state["summary"]) if state else ScanSummary()
+    skip = done = int(state["units_done"]) if state else 0
+    sink: _JsonlSink | _ParquetSink
+    if output is not None and output_format == "parquet":
         sink = _ParquetSink(output, options.position_key, state, part_rows)
     else:
-        sink = _JsonlSink(output, state)
+        sink = _JsonlSink(output, state, checkpoint_interval if checkpoint is not None else None)
     units = src.units()
     if skip and sum(1 for _ in itertools.islice(units, skip)) < skip:
-        raise InputError(f"the input has fewer than the {skip:,} records the checkpoint says were done; "
-                         "it changed since: scan again without --resume")
-    started, done, last_commit = time.monotonic(), skip, time.monotonic()
-    peaks: dict[int, int] = {}
-    show = progress if progress is not None else sys.stderr.isatty()
-    bar = _Progress(src, skip) if show else None
+        raise InputError(
+            f"the input has fewer than the {skip:,} records the checkpoint says were done; "
+            "it changed since: scan again without --resume"
+        )
+    started = time.monotonic()
+    peaks: dict[int, tuple[int, float]] = {}  # worker pid -> (peak RSS kB, CPU seconds)
+    bar = _Progress(src, skip) if (sys.stderr.isatty() if progress is None else progress) else None
     try:
         for result in run_chunks(iter_chunks(units, skip + 1), options, jobs):
-            committed = sink.write(result)
+            if checkpoint is not None:
+                checkpoint.check_rules(result.rules_version)
+            due = sink.write(result)  # True at a point where the output can be checkpointed
             done += result.units
             totals.merge(result.summary)
-            peaks[result.worker] = max(peaks.get(result.worker, 0), result.peak_rss_kb)
-            if checkpoint is not None and (committed or (
-                    isinstance(sink, _JsonlSink) and time.monotonic() - last_commit >= checkpoint_interval)):
+            peaks[result.worker] = (result.peak_rss_kb, result.cpu_s)  # both only grow
+            if checkpoint is not None and due:
                 checkpoint.save(done, sink.commit(), totals)
-                last_commit = time.monotonic()
             if bar is not None:
                 bar.update(done)
         sink.finish()
@@ -161,8 +239,15 @@ def scan_command(source: str, output: str | None, jobs: int, fmt: str, output_fo
         checkpoint.remove()
     if summary:
         elapsed = time.monotonic() - started
-        run = {"jobs": jobs, "elapsed_s": round(elapsed, 3), "msgs_per_s": round((done - skip) / max(elapsed, 1e-9)),
-               "resumed_at": skip, "peak_rss_mb": _peaks_mb(peaks, jobs)}
+        run = {
+            "jobs": jobs,
+            "elapsed_s": round(elapsed, 3),
+            "msgs_per_s": round((done - skip) / max(elapsed, 1e-9)),
+            "resumed_at": skip,
+            "parent_cpu_s": round(_self_cpu_s(), 2),
+            "workers_cpu_s": round(sum(cpu for pid, (_, cpu) in peaks.items() if pid != os.getpid()), 2),
+            "peak_rss_mb": _peaks_mb(peaks),
+        }
         _print_summary(totals.to_dict(), run)
     sys.exit(EXIT_DATAERR if totals.errors else EXIT_OK)
 
@@ -173,14 +258,10 @@ def _parse_only(only: str | None) -> frozenset[str] | None:
     keep = frozenset(v.strip().lower() for v in only.split(",") if v.strip())
     unknown = keep - set(VERDICTS)
     if unknown or not keep:
-        raise click.BadParameter(f"expected verdicts among {', '.join(VERDICTS)}, got {only!r}", param_hint="--only")
+        raise click.BadParameter(
+            f"expected verdicts among {', '.join(VERDICTS)}, got {only!r}", param_hint="--only"
+        )
     return keep
-
-
-def _rules_version() -> str:
-    from mamori.rules import default_ruleset
-
-    return default_ruleset().version
 
 
 def _require_pyarrow() -> None:
@@ -191,13 +272,19 @@ def _require_pyarrow() -> None:
         raise MissingExtraError("Parquet output", "parquet") from None
 
 
-def _peaks_mb(peaks: dict[int, int], jobs: int) -> dict[str, float]:
-    main_kb = _self_peak_kb()
-    workers = [kb for pid, kb in peaks.items() if pid != os.getpid()]
-    out = {"main": round(main_kb / 1024, 1)}
-    if jobs > 1 and workers:
+def _peaks_mb(peaks: dict[int, tuple[int, float]]) -> dict[str, float]:
+    out = {"main": round(_self_peak_kb() / 1024, 1)}
+    workers = [kb for pid, (kb, _) in peaks.items() if pid != os.getpid()]
+    if workers:
         out["worker_max"] = round(max(workers) / 1024, 1)
     return out
+
+
+def _self_cpu_s() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _self_peak_kb() -> int:
@@ -213,8 +300,9 @@ def _print_summary(summary: dict[str, Any], run: dict[str, Any]) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"mamori scan: {summary['total']:,} 件, {run['msgs_per_s']:,} msgs/s, "
-                        f"{run['elapsed_s']:.1f} s")
+    table = Table(
+        title=f"mamori scan: {summary['total']:,} 件, {run['msgs_per_s']:,} msgs/s, {run['elapsed_s']:.1f} s"
+    )
     table.add_column("")
     table.add_column("件数", justify="right")
     for verdict in VERDICTS:
@@ -235,10 +323,16 @@ class _Progress:
         self.src = src
         self.start, self.t0 = start, time.monotonic()
         self.progress = Progress(
-            TextColumn("[bold]scan"), BarColumn(), TextColumn("{task.percentage:>5.1f}%"),
+            TextColumn("[bold]scan"),
+            BarColumn(),
+            TextColumn("{task.percentage:>5.1f}%"),
             TextColumn("{task.fields[msgs]:>12,} msgs  {task.fields[rate]:>8,.0f} msgs/s"),
-            TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
-            console=Console(stderr=True), transient=False)
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            transient=False,
+        )
         self.task = self.progress.add_task("scan", total=src.total, msgs=start, rate=0.0)
         self.progress.start()
 
@@ -255,6 +349,17 @@ class _Checkpoint:
 
     def __init__(self, path: str, identity: dict[str, Any], settings: dict[str, Any]) -> None:
         self.path, self.identity, self.settings = path, identity, settings
+        self.rules_version: str | None = None  # learnt from the first result: workers load the rules
+
+    def check_rules(self, version: str) -> None:
+        """Refuse to go on with other rules than the checkpointed part of the output was made with."""
+        if self.rules_version is None:
+            self.rules_version = version
+        elif version != self.rules_version:
+            raise InputError(
+                f"the checkpoint {self.path} was written with rules {self.rules_version}, but the rules "
+                f"are now {version}; scan again without --resume"
+            )
 
     def load(self) -> dict[str, Any] | None:
         try:
@@ -262,23 +367,37 @@ class _Checkpoint:
         except FileNotFoundError:
             return None
         except (OSError, ValueError) as exc:
-            raise InputError(f"cannot read the checkpoint {self.path} ({exc}); delete it and scan again") from None
+            raise InputError(
+                f"cannot read the checkpoint {self.path} ({exc}); delete it and scan again"
+            ) from None
         if not isinstance(state, dict) or state.get("version") != CHECKPOINT_VERSION:
             raise InputError(f"{self.path} is not a mamori checkpoint of version {CHECKPOINT_VERSION}")
         if state.get("settings") != self.settings:
-            raise InputError(f"the checkpoint {self.path} was written by a scan with other options or rules: "
-                             f"{state.get('settings')}; run that command again, or scan without --resume")
+            raise InputError(
+                f"the checkpoint {self.path} was written by a scan with other options: "
+                f"{state.get('settings')}; run that command again, or scan without --resume"
+            )
+        self.rules_version = state.get("rules_version")
         saved, now = state.get("input") or {}, self.identity
         for key in ("size", "head_sha256", "files", "listing_sha256"):
             if saved.get(key) != now.get(key) or (saved.get("path") == "-") != (now.get("path") == "-"):
-                raise InputError(f"the input is not the one the checkpoint {self.path} was written for "
-                                 f"({key} differs); scan again without --resume")
+                raise InputError(
+                    f"the input is not the one the checkpoint {self.path} was written for "
+                    f"({key} differs); scan again without --resume"
+                )
         return state
 
     def save(self, units_done: int, sink_state: dict[str, Any], summary: Any) -> None:
-        state = {"version": CHECKPOINT_VERSION, "input": self.identity, "settings": self.settings,
-                 "units_done": units_done, **sink_state, "summary": summary.to_dict(),
-                 "saved_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+        state = {
+            "version": CHECKPOINT_VERSION,
+            "input": self.identity,
+            "settings": self.settings,
+            "rules_version": self.rules_version,
+            "units_done": units_done,
+            **sink_state,
+            "summary": summary.to_dict(),
+            "saved_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        }
         _write_atomic(self.path, json.dumps(state, ensure_ascii=False, indent=1).encode())
 
     def remove(self) -> None:
@@ -313,37 +432,41 @@ def _open_output(path: str, mode: str) -> BinaryIO:
 class _JsonlSink:
     """JSON lines to stdout or to a file that a checkpoint can truncate back to."""
 
-    def __init__(self, path: str | None, state: dict[str, Any] | None) -> None:
+    def __init__(self, path: str | None, state: dict[str, Any] | None, interval: float | None) -> None:
+        self.interval, self.last_commit = interval, time.monotonic()  # interval None: no checkpoints
+        self.owned = path is not None
         if path is None:
             self.out: BinaryIO = sys.stdout.buffer
-            self.owned = False
             return
-        self.owned = True
         if state is None:
             self.out = _open_output(path, "wb")
             return
         self.out = _open_output(path, "r+b")
         offset = int(state["output_offset"])
         if os.fstat(self.out.fileno()).st_size < offset:
-            raise InputError(f"{path} is shorter than its checkpoint says ({offset:,} bytes); "
-                             "it was changed since: scan again without --resume")
+            raise InputError(
+                f"{path} is shorter than its checkpoint says ({offset:,} bytes); "
+                "it was changed since: scan again without --resume"
+            )
         self.out.truncate(offset)
         self.out.seek(offset)
 
     def write(self, result: Any) -> bool:
         if result.lines:
             self.out.write(result.lines)
-        return False
+        return self.interval is not None and time.monotonic() - self.last_commit >= self.interval
 
     def commit(self) -> dict[str, Any]:
+        self.last_commit = time.monotonic()
         self.out.flush()
         os.fsync(self.out.fileno())
         return {"output_offset": self.out.tell()}
 
     def finish(self) -> None:
         self.out.flush()
-        if self.owned:
+        if self.interval is not None:  # a regular file with a checkpoint: make it durable
             os.fsync(self.out.fileno())
+        if self.owned:
             self.out.close()
 
 
@@ -364,8 +487,12 @@ class _ParquetSink:
         self.parts.mkdir(exist_ok=True)
         for stale in self.parts.iterdir():  # parts written after the checkpoint
             number = stale.stem[5:]
-            if not (stale.name.startswith("part-") and stale.suffix == ".parquet" and number.isdigit()
-                    and int(number) < self.done_parts):
+            if not (
+                stale.name.startswith("part-")
+                and stale.suffix == ".parquet"
+                and number.isdigit()
+                and int(number) < self.done_parts
+            ):
                 stale.unlink()
         for i in range(self.done_parts):
             if not self._part(i).exists():
@@ -425,10 +552,23 @@ def _arrow_schema(position_key: str) -> Any:
     import pyarrow as pa
 
     text, texts = pa.string(), pa.list_(pa.string())
-    return pa.schema([
-        (position_key, text if position_key == "file" else pa.int64()),
-        ("id", text), ("verdict", text), ("verdict_ja", text), ("score", pa.int32()), ("tactics", texts),
-        ("tactic_scores", text), ("caution_points", text), ("signals", text), ("advice", texts),
-        ("channel", text), ("rules_version", text), ("notes", texts), ("first_violation_turn", pa.int32()),
-        ("error", text), ("error_type", text),
-    ])
+    return pa.schema(
+        [
+            (position_key, text if position_key == "file" else pa.int64()),
+            ("id", text),
+            ("verdict", text),
+            ("verdict_ja", text),
+            ("score", pa.int32()),
+            ("tactics", texts),
+            ("tactic_scores", text),
+            ("caution_points", text),
+            ("signals", text),
+            ("advice", texts),
+            ("channel", text),
+            ("rules_version", text),
+            ("notes", texts),
+            ("first_violation_turn", pa.int32()),
+            ("error", text),
+            ("error_type", text),
+        ]
+    )
