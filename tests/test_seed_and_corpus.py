@@ -11,7 +11,7 @@ FLAGGED = {Verdict.CAUTION, Verdict.DANGER}
 
 def _run(rows: list[dict]):
     analyzer = Analyzer()
-    return [(row, analyzer.analyze(Message(row["text"], parse_channel(row.get("channel")))) for row in rows]
+    return [(row, analyzer.analyze(Message(row["text"], parse_channel(row.get("channel"))))) for row in rows]
 
 
 def test_every_seed_case_is_caution_or_danger(seed_cases):
