@@ -1,0 +1,34 @@
+"""The web app and HTTP API (``mamori serve``): a public check page, a counselor area, /api/v1.
+
+>>> from mamori.web import Settings, create_app   # doctest: +SKIP
+>>> app = create_app(store, Settings())            # doctest: +SKIP
+
+See docs/web.md (pages, security, running it) and docs/api.md (the JSON API). Needs the ``web``
+extra; names are imported on first use so that ``mamori users`` starts quickly.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mamori.web.app import create_app
+    from mamori.web.settings import Settings
+
+__all__ = ["Settings", "create_app"]
+
+_HOME = {"Settings": "settings", "create_app": "app"}
+
+
+def __getattr__(name: str) -> Any:
+    module = _HOME.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
