@@ -23,7 +23,7 @@ import email.policy
 import os
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from email.message import Message as MimePart
 from email.parser import BytesParser
 from pathlib import Path
@@ -37,7 +37,7 @@ from mamori.formats.html import html_to_text
 from mamori.formats.sender import split_addresses
 from mamori.message import Channel, Message, Segment
 
-__all__ = ["DEFAULT_MAX_BYTES", "iter_eml_dir", "iter_maildir", "iter_mbox", "parse_eml"]
+__all__ = ["DEFAULT_MAX_BYTES", "iter_eml_dir", "iter_maildir", "iter_mbox", "iter_mbox_raw", "parse_eml"]
 
 DEFAULT_MAX_BYTES = 25 * 1024 * 1024
 """The largest mail :func:`parse_eml` reads (25 MiB, a common provider limit)."""
@@ -482,36 +482,51 @@ def iter_mbox(
     Raises:
         MailFormatError: ``stream`` is a text stream.
     """
-    position = 0
+    for position, raw in enumerate(iter_mbox_raw(stream, max_bytes=max_bytes), 1):
+        where = f"message {position}"
+        if isinstance(raw, MailFormatError):
+            yield position, MailFormatError(f"{where} is larger than the limit of {max_bytes:,} bytes; skipped")
+        else:
+            yield position, _parse_or_error(raw, max_bytes, where)
+
+
+def iter_mbox_raw(
+    stream: BinaryIO, *, max_bytes: int = DEFAULT_MAX_BYTES, on_read: Callable[[int], object] | None = None
+) -> Iterator[bytes | MailFormatError]:
+    """Split an mbox into the bytes of each message, in constant memory.
+
+    A message starts at a ``From `` line at
+    the start or after a blank line; ``>From `` loses one ``>``; text before the first ``From ``
+    line is a message. A message above ``max_bytes`` becomes a MailFormatError, never held whole.
+    ``on_read(n)`` is called with the size of every piece read.
+    """
     lines: list[bytes] = []
     size = 0
     at_line_start = previous_blank = True
-    pending = False  # a message has started (by a From line or by content)
+    pending = False
 
-    def finish() -> tuple[int, Message | MailFormatError]:
+    def finish() -> bytes | MailFormatError:
+        if size > max_bytes:
+            return MailFormatError(f"the message is larger than the limit of {max_bytes:,} bytes; skipped")
         data = b"".join(lines)
         if data.endswith(b"\r\n\r\n"):
             data = data[:-2]
         elif data.endswith(b"\n\n"):
             data = data[:-1]
-        where = f"message {position}"
-        if size > max_bytes:
-            return position, MailFormatError(
-                f"{where} is larger than the limit of {max_bytes:,} bytes; skipped"
-            )
-        return position, _parse_or_error(data, max_bytes, where)
+        return data
 
     while True:
         chunk = stream.readline(_LINE_CHUNK)
         if not isinstance(chunk, bytes | bytearray):
-            raise MailFormatError("iter_mbox needs a binary stream: open the mailbox with open(path, 'rb')")
+            raise MailFormatError("an mbox needs a binary stream: open the mailbox with open(path, 'rb')")
         if not chunk:
             break
+        if on_read is not None:
+            on_read(len(chunk))
         line_start, at_line_start = at_line_start, chunk.endswith(b"\n")
         if line_start and previous_blank and chunk.startswith(b"From "):
             if pending:
                 yield finish()
-            position += 1
             lines, size, pending, previous_blank = [], 0, True, False
             continue
         if line_start and _ESCAPED_FROM.match(chunk):
@@ -519,7 +534,7 @@ def iter_mbox(
         if not pending:
             if not chunk.strip():
                 continue
-            position, pending = position + 1, True
+            pending = True
         size += len(chunk)
         if size <= max_bytes:
             lines.append(bytes(chunk))

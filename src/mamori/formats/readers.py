@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from mamori.errors import InputError, InputTooLargeError, MailFormatError, MamoriError, RecordError
+from mamori.formats.email import iter_mbox_raw
 from mamori.message import Message, parse_channel
 
 __all__ = [
@@ -73,7 +74,6 @@ _EXTENSIONS = {
     ".eml": "eml",
 }
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_ESCAPED_FROM = re.compile(rb">+From ")
 _LINE_CHUNK = 64 * 1024
 _HEAD_BYTES = 1 << 20
 
@@ -347,59 +347,6 @@ def iter_eml_names(path: str | os.PathLike[str], _prefix: str = "") -> Iterator[
             yield from iter_eml_names(full, f"{_prefix}{name}/")
         elif name.lower().endswith(".eml") and full.is_file():
             yield f"{_prefix}{name}"
-
-
-def iter_mbox_raw(
-    stream: BinaryIO, *, max_bytes: int = MAX_MAIL_BYTES, on_read: Any = None
-) -> Iterator[bytes | MailFormatError]:
-    """Split an mbox into the bytes of each message, in constant memory.
-
-    The rules of :func:`mamori.formats.email.iter_mbox`: a message starts at a ``From `` line at
-    the start or after a blank line; ``>From `` loses one ``>``; text before the first ``From ``
-    line is a message. A message above ``max_bytes`` becomes a MailFormatError, never held whole.
-    ``on_read(n)`` is called with the size of every piece read.
-    """
-    lines: list[bytes] = []
-    size = 0
-    at_line_start = previous_blank = True
-    pending = False
-
-    def finish() -> bytes | MailFormatError:
-        if size > max_bytes:
-            return MailFormatError(f"the message is larger than the limit of {max_bytes:,} bytes; skipped")
-        data = b"".join(lines)
-        if data.endswith(b"\r\n\r\n"):
-            data = data[:-2]
-        elif data.endswith(b"\n\n"):
-            data = data[:-1]
-        return data
-
-    while True:
-        chunk = stream.readline(_LINE_CHUNK)
-        if not chunk:
-            break
-        if on_read is not None:
-            on_read(len(chunk))
-        line_start, at_line_start = at_line_start, chunk.endswith(b"\n")
-        if line_start and previous_blank and chunk.startswith(b"From "):
-            if pending:
-                yield finish()
-            lines, size, pending, previous_blank = [], 0, True, False
-            continue
-        if line_start and _ESCAPED_FROM.match(chunk):
-            chunk = chunk[1:]
-        if not pending:
-            if not chunk.strip():
-                continue
-            pending = True
-        size += len(chunk)
-        if size <= max_bytes:
-            lines.append(bytes(chunk))
-        elif lines:
-            lines = []
-        previous_blank = line_start and at_line_start and not chunk.strip(b"\r\n")
-    if pending:
-        yield finish()
 
 
 def read_unit(
