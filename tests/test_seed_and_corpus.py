@@ -64,3 +64,15 @@ def test_eval_summary_matches_direct_counts(fraud_corpus, legit_corpus):
     assert s["fraud"] == len(fraud_corpus) and s["legit"] == len(legit_corpus)
     flagged_fraud = sum(1 for r in ev.rows if r["label"] == "fraud" and r["verdict"] != "no_signal")
     assert s["recall"] == round(flagged_fraud / len(fraud_corpus), 4)
+
+
+def test_rewordings_of_the_seed_cases_are_flagged():
+    """Each seed case retold twice in other words (tests/corpus/rewordings.jsonl): the rules
+    must catch the story, not the seed's sentences."""
+    from conftest import CORPUS, read_jsonl
+
+    rows = read_jsonl(CORPUS / "rewordings.jsonl")
+    assert len(rows) == 54
+    analyzer = Analyzer()
+    missed = [r["seed_id"] for r in rows if analyzer.analyze(r["text"]).verdict not in FLAGGED]
+    assert len(missed) <= 0.1 * len(rows), missed
