@@ -87,7 +87,7 @@ def peak_rss_mb() -> float:
         "a = Analyzer(); texts = corpus_texts();"
         "[a.analyze(t) for _ in range(20) for t in texts];"
         "a.analyze(''.join(texts) * 40);"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+        "from mamori.batch import peak_rss_kb; print(peak_rss_kb())"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return int(out.stdout.strip()) / 1024

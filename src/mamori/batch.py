@@ -21,7 +21,6 @@ import json
 import multiprocessing
 import multiprocessing.connection
 import os
-import resource
 import signal
 import threading
 import time
@@ -178,6 +177,24 @@ def analyze_record(analyzer: Analyzer, rid: Any, message: Message) -> dict[str, 
     return record
 
 
+def peak_rss_kb() -> int:
+    """Peak resident memory of this process in KB.
+
+    Linux keeps ``ru_maxrss`` across exec, so a process started from a large parent would
+    report the parent's peak; the VmHWM line of /proc/self/status belongs to this process alone.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def error_record(position: dict[str, Any], exc: MamoriError, rid: Any = None) -> dict[str, Any]:
     """An error record: where, what kind, and a message (My Numbers masked)."""
     rec = dict(position)
@@ -320,7 +337,7 @@ def process_chunk(analyzer: Analyzer, options: ScanOptions, chunk: tuple[int, li
         len(units),
         summary,
         worker=os.getpid(),
-        peak_rss_kb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        peak_rss_kb=peak_rss_kb(),
         cpu_s=time.process_time(),
         rules_version=analyzer.rules.version,
     )

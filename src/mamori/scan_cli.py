@@ -288,9 +288,9 @@ def _self_cpu_s() -> float:
 
 
 def _self_peak_kb() -> int:
-    import resource
+    from mamori.batch import peak_rss_kb
 
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak_rss_kb()
 
 
 def _print_summary(summary: dict[str, Any], run: dict[str, Any]) -> None:
