@@ -236,6 +236,16 @@ def list_command(limit: int, offset: int, database: str | None, as_json: bool, *
     click.echo(f"{len(found)} / {total} 件")
 
 
+@cases_group.command("delete")
+@click.argument("case_id", type=int)
+@_database
+def delete_command(case_id: int, database: str | None) -> None:
+    """事例を1件削除します (delete a case and its tactics)."""
+    with _store(database) as store:
+        store.delete(case_id)
+    click.echo(f"事例 #{case_id} を削除しました。")
+
+
 @cases_group.command("show")
 @click.argument("case_id", type=int)
 @_database

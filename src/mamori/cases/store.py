@@ -197,6 +197,21 @@ class CaseStore:
                                                          for t in labelled])
         return self.get(case_id)
 
+    def delete(self, case_id: int) -> None:
+        """Delete a case with its tactics; full-text search follows (trigger on SQLite, the
+        table's own indexes on PostgreSQL). The similarity index skips a deleted case at once
+        and drops it at its next rebuild.
+
+        Raises:
+            CaseNotFoundError: no such case.
+        """
+        if not isinstance(case_id, int) or isinstance(case_id, bool):
+            raise CaseNotFoundError(f"a case id is a whole number like 12, got {type(case_id).__name__}")
+        with self._connection(write=True) as conn:
+            conn.execute(case_tactics.delete().where(case_tactics.c.case_id == case_id))
+            if not conn.execute(cases.delete().where(cases.c.id == case_id)).rowcount:
+                raise CaseNotFoundError(f"no case #{case_id}; `mamori cases list` shows the stored ones")
+
     # -- reading -----------------------------------------------------------------------
     def get(self, case_id: int) -> Case:
         """The case with its analyzer report.
