@@ -46,12 +46,17 @@ def surface_forms(n: str) -> list[str]:
         "\u200b".join(g),
         f"番号\n{n}",
         f"{n[:4]}\n{n[4:]}",
+        _math(n),  # mathematical bold digits, a way to slip a number past a digit check
     ]
+
+
+def _math(n: str) -> str:
+    return "".join(chr(0x1D7CE + int(d)) for d in n)
 
 
 def _digit_runs(n: str) -> list[str]:
     # The full number in ASCII, full-width and kanji, and any 8-digit run of it.
-    runs = [n, n.translate(str.maketrans("0123456789", "０１２３４５６７８９")), "".join(_KANJI[d] for d in n)]
+    runs = [n, n.translate(str.maketrans("0123456789", "０１２３４５６７８９")), "".join(_KANJI[d] for d in n), _math(n)]
     runs += [n[i:i + 8] for i in range(0, 5)]
     return runs
 

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from mamori.checks import CheckContext, CheckHit, check_function
+from mamori.checks.pii import mynumber_ranges_of
 from mamori.document import Document
 from mamori.errors import EmptyInputError, InputError, InputTooLargeError
 from mamori.message import Channel, Message, parse_channel
@@ -28,7 +29,6 @@ GENERAL_ADVICE = (
 )
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _TACTIC_ORDER = {t: i for i, t in enumerate(TACTICS)}
-_NUMERALS = re.compile("[0-9０-９〇一二三四五六七八九零]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +131,7 @@ class Analyzer:
                 details[rule.id] = "; ".join(sorted({h.detail for h in hits if h.detail}))[:500]
         self._composites(fired)
 
-        masked = _pii_mask_ranges(message.text) if fired else []
+        masked = mynumber_ranges_of(ctx) if fired else []
         signals = [self._signal(rules.by_id[rid], spans, message, details.get(rid), masked)
                    for rid, spans in fired.items()]
         signals.extend(self._neighbour_signals(message.text))
@@ -303,14 +303,6 @@ def _standalone(text: str, marker: str) -> bool:
             return True
         start = text.find(marker, start + 1)
     return False
-
-
-def _pii_mask_ranges(text: str) -> list[tuple[int, int]]:
-    if not _NUMERALS.search(text):
-        return []
-    from mamori import pii
-
-    return [(m.start, m.end) for m in pii.find(text) if m.kind == "mynumber"]
 
 
 def _masked_slice(text: str, start: int, end: int, masked: list[tuple[int, int]]) -> str:

@@ -33,9 +33,9 @@ def pieces(text: str, report: Report, mynumber_ranges: list[tuple[int, int]] | N
     ['市役所の者です']
     """
     if mynumber_ranges is None:
-        from mamori import pii
+        from mamori.pii import mynumber_ranges as find_ranges
 
-        mynumber_ranges = [(m.start, m.end) for m in pii.find(text) if m.kind == "mynumber"]
+        mynumber_ranges = find_ranges(text)
     cuts = {0, len(text)}
     cover: list[tuple[int, int, int]] = []
     for i, sig in enumerate(report.signals):

@@ -16,7 +16,16 @@ A My Number never leaves mamori: reports, log lines, errors and stored cases pas
 from __future__ import annotations
 
 from mamori.pii import corporate_number, mynumber
-from mamori.pii.find import PiiMatch, find
+from mamori.pii.find import PiiMatch, find, mynumber_ranges
 from mamori.pii.redact import contains_mynumber, mask, redact
 
-__all__ = ["PiiMatch", "contains_mynumber", "corporate_number", "find", "mask", "mynumber", "redact"]
+__all__ = [
+    "PiiMatch",
+    "contains_mynumber",
+    "corporate_number",
+    "find",
+    "mask",
+    "mynumber",
+    "mynumber_ranges",
+    "redact",
+]

@@ -48,7 +48,7 @@ from typing import Literal
 
 from stdnum.jp import cn, in_
 
-__all__ = ["Kind", "PiiMatch", "find", "normalize"]
+__all__ = ["Kind", "PiiMatch", "find", "mynumber_ranges", "normalize"]
 
 Kind = Literal["mynumber", "corporate_number"]
 
@@ -170,6 +170,15 @@ def find(text: str) -> list[PiiMatch]:
         phone = start > 0 and text[start - 1] in _PHONE_PREFIXES
         _find_in_run(m.group(), start, phone, found)
     return found
+
+
+def mynumber_ranges(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of every My Number in ``text``: the ranges a report or a page masks.
+
+    >>> mynumber_ranges("番号 1234-5678-9018 です")
+    [(3, 17)]
+    """
+    return [(m.start, m.end) for m in find(text) if m.kind == "mynumber"]
 
 
 def _find_in_run(run: str, offset: int, phone: bool, found: list[PiiMatch]) -> None:
