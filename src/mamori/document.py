@@ -72,40 +72,40 @@ _SPACED_LATIN_HINT = re.compile(r"[a-z] [a-z] [a-z]")
 
 
 @functools.cache
-def _unaligned_re() -> re.Pattern[str]:
-    """Characters of the Basic Multilingual Plane that NFKC does not map to exactly one
-    character on their own, or that may compose with a neighbour (combining marks, Hangul
-    jamo, half-width voiced marks). Built once, on first need (about 50 ms)."""
-    chars: list[str] = []
+def _bmp_classes() -> tuple[str, str, str]:
+    """One pass over the Basic Multilingual Plane (about 50 ms, on first need), giving three
+    character classes: characters NFKC changes; combining characters; and characters whose
+    NFKC is not exactly one character on their own or that may compose with a neighbour
+    (combining marks, Hangul jamo, half-width voiced marks)."""
+    changing: list[str] = []
+    combining: list[str] = list(_COMBINING_EXTRA)
+    unaligned: list[str] = list(_COMBINING_EXTRA)
     for cp in range(0x00A0, 0x10000):
         if 0xD800 <= cp <= 0xDFFF:
             continue
         ch = chr(cp)
         norm = unicodedata.normalize("NFKC", ch)
+        if norm != ch:
+            changing.append(ch)
+        if unicodedata.combining(ch):
+            combining.append(ch)
         composes = unicodedata.category(ch)[0] == "M" or (norm and unicodedata.category(norm[0])[0] == "M")
         jamo = 0x1100 <= cp <= 0x11FF or 0x3130 <= cp <= 0x318F or 0xA960 <= cp <= 0xA97F or 0xD7B0 <= cp <= 0xD7FF
         if len(norm) != 1 or composes or jamo:
-            chars.append(ch)
-    chars.extend(_COMBINING_EXTRA)
-    return re.compile("[" + re.escape("".join(sorted(set(chars)))) + "]")
+            unaligned.append(ch)
+    return tuple(re.escape("".join(sorted(set(c)))) for c in (changing, combining, unaligned))  # type: ignore[return-value]
+
+
+@functools.cache
+def _unaligned_re() -> re.Pattern[str]:
+    """Characters after which NFKC offsets would no longer match the original's."""
+    return re.compile(f"[{_bmp_classes()[2]}]")
 
 
 @functools.cache
 def _nfkc_chunk_re() -> re.Pattern[str]:
     """Chunks that NFKC would change, for the slow path."""
-    changing: list[str] = []
-    combining: list[str] = []
-    for cp in range(0x00A0, 0x10000):
-        if 0xD800 <= cp <= 0xDFFF:
-            continue
-        ch = chr(cp)
-        if unicodedata.combining(ch):
-            combining.append(ch)
-        if unicodedata.normalize("NFKC", ch) != ch:
-            changing.append(ch)
-    combining.extend(_COMBINING_EXTRA)
-    comb = re.escape("".join(sorted(set(combining))))
-    chg = re.escape("".join(changing))
+    chg, comb, _ = _bmp_classes()
     return re.compile(f"[{chg}\U00010000-\U0010ffff][{comb}]*|.[{comb}]+", re.S)
 
 
