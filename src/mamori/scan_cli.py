@@ -244,7 +244,7 @@ def scan_command(
             "elapsed_s": round(elapsed, 3),
             "msgs_per_s": round((done - skip) / max(elapsed, 1e-9)),
             "resumed_at": skip,
-            "parent_cpu_s": round(_self_cpu_s(), 2),
+            "parent_cpu_s": round(time.process_time(), 2),
             "workers_cpu_s": round(sum(cpu for pid, (_, cpu) in peaks.items() if pid != os.getpid()), 2),
             "peak_rss_mb": _peaks_mb(peaks),
         }
@@ -273,24 +273,13 @@ def _require_pyarrow() -> None:
 
 
 def _peaks_mb(peaks: dict[int, tuple[int, float]]) -> dict[str, float]:
-    out = {"main": round(_self_peak_kb() / 1024, 1)}
+    from mamori.batch import peak_rss_kb
+
+    out = {"main": round(peak_rss_kb() / 1024, 1)}
     workers = [kb for pid, (kb, _) in peaks.items() if pid != os.getpid()]
     if workers:
         out["worker_max"] = round(max(workers) / 1024, 1)
     return out
-
-
-def _self_cpu_s() -> float:
-    import resource
-
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
-def _self_peak_kb() -> int:
-    from mamori.batch import peak_rss_kb
-
-    return peak_rss_kb()
 
 
 def _print_summary(summary: dict[str, Any], run: dict[str, Any]) -> None:
